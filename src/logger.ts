@@ -1,0 +1,78 @@
+/**
+ * The only writer of diagnostics. Everything goes to stderr: in stdio mode stdout carries MCP protocol only.
+ * Every message passes through redact() so credentials never reach a log, whatever the caller passed.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+const secrets = new Set<string>();
+
+/** Registers a value (password, base64 credential) that must never appear in any log line. */
+export function registerSecret(value: string | undefined): void {
+  if (value && value.length >= 3) {
+    secrets.add(value);
+    secrets.add(Buffer.from(value).toString('base64'));
+  }
+}
+
+// Bounded quantifiers keep these linear on hostile input (SEC-CR-05).
+const PATTERNS: Array<[RegExp, string]> = [
+  [/(authorization\s*[:=]\s*)(basic|bearer)?\s*[^\s,;"'}]{1,4096}/gi, '$1[redacted]'],
+  [/\b(basic|bearer)\s+[A-Za-z0-9+/=._~-]{8,4096}/gi, '$1 [redacted]'],
+  [/(\/\/)[^/\s:@]{1,256}:[^/\s@]{1,256}@/g, '$1[redacted]@'],
+  [/([?&](?:password|passwd|pwd|token|secret|api[_-]?key)=)[^&\s#"']{1,4096}/gi, '$1[redacted]'],
+  [/("(?:password|authorization)"\s*:\s*")[^"]{0,4096}"/gi, '$1[redacted]"'],
+];
+
+export function redact(text: string): string {
+  let out = text;
+  for (const [re, replacement] of PATTERNS) out = out.replace(re, replacement);
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
+  return out;
+}
+
+export interface Logger {
+  level: LogLevel;
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export type LogSink = (line: string) => void;
+
+const stderrSink: LogSink = (line) => {
+  process.stderr.write(line + '\n');
+};
+
+export function createLogger(level: LogLevel = 'info', sink: LogSink = stderrSink): Logger {
+  const logger: Logger = {
+    level,
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+  };
+  function emit(at: LogLevel, msg: string, fields?: Record<string, unknown>): void {
+    if (ORDER[at] < ORDER[logger.level]) return;
+    let line = `[actitime-mcp] ${at}: ${msg}`;
+    if (fields && Object.keys(fields).length > 0) {
+      try {
+        line += ' ' + JSON.stringify(fields);
+      } catch {
+        line += ' [unserialisable fields]';
+      }
+    }
+    sink(redact(line));
+  }
+  return logger;
+}
+
+export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'info'): LogLevel {
+  const v = value?.toLowerCase();
+  return v && v in ORDER ? (v as LogLevel) : fallback;
+}
+
+/** Process-wide default; tests and the CLI may replace its level or create their own. */
+export const logger: Logger = createLogger(parseLogLevel(process.env.ACTITIME_LOG_LEVEL));

@@ -1,0 +1,168 @@
+/**
+ * The contract between the simulator's HTTP layer (server.ts, router.ts, auth.ts, rate-limit.ts, faults.ts,
+ * batch) and its resource layer (store.ts, seed.ts, permissions.ts, list.ts, routes/*, webhooks.ts).
+ * Both halves import only these types from each other's side, plus the Store class itself.
+ */
+import type { Store, StoreUser } from './store.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** Thrown by any handler; the HTTP layer renders `{key: 'api.error.' + key, message, fields?}`. */
+export class SimError extends Error {
+  constructor(
+    readonly status: number,
+    /** Without the `api.error.` prefix, e.g. `customer_exists`. */
+    readonly key: string,
+    message?: string,
+    readonly fields?: string,
+  ) {
+    super(message ?? DEFAULT_MESSAGES[key] ?? key);
+    this.name = 'SimError';
+  }
+}
+
+/** Exact messages from the reference's key table (§1.11); keys without one get a plain sentence. */
+export const DEFAULT_MESSAGES: Record<string, string> = {
+  invalid_auth_scheme:
+    'Invalid authentication scheme is used. Only Basic Authentication scheme is supported.',
+  mandatory_field: 'Mandatory field is not specified',
+  string_length: 'String length must be between 1 and 255',
+  invalid_argument: 'Cannot parse provided arguments',
+  customer_exists: 'Customer with specified name already exists',
+  project_exists: 'Project with specified name already exists',
+  task_exists: 'Task with specified name already exists',
+  workflow_status_exists: 'Workflow status with specified name already exists',
+  day_limit_exceeded: 'Total time for the day cannot exceed 24 hours',
+  timetrack_locked: 'Time-track is locked for the specified date',
+  timetrack_approved: 'Time-track is approved for the specified week',
+  workflow_status_in_use: 'Workflow status is used by tasks',
+  last_workflow_status: 'The last workflow status of its type cannot be deleted',
+  approved_time_exists: 'Object has approved time-track; use revokeApprovedWeeks=true',
+  batch_too_large: 'Batch request contains too many operations',
+  authentication_failed: 'Authentication failed',
+  user_cannot_be_authorized: 'User cannot be authorized',
+  access_denied:
+    'User does not have access to the specified object or lacks permissions to perform the requested operation',
+  ip_banned: 'Too many failed login attempts; IP address is temporarily banned',
+  object_not_found: 'Object with given ID does not exist',
+  unknown_resource: 'HTTP 404 Not Found',
+  method_not_allowed: 'HTTP 405 Method Not Allowed',
+  unsupported_media_type: 'HTTP 415 Unsupported Media Type',
+  too_many_requests: 'Too many requests',
+  internal: 'Internal SQL Error',
+};
+
+/** What a route handler returns: 200 with `body`, or 204 when `body` is undefined and status is 204. */
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+}
+
+export interface RouteContext {
+  method: HttpMethod;
+  /** Decoded path parameters, e.g. `{id: '6'}` for `/customers/:id`. */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** Parsed JSON body (undefined for GET/DELETE or an empty body). */
+  body: unknown;
+  /** The authenticated caller. */
+  user: StoreUser;
+  store: Store;
+  /** Simulator clock in epoch ms (injectable for tests). */
+  now(): number;
+  /** Base URL of this simulator including `/api/v1`, for `url` fields. */
+  apiBaseUrl: string;
+}
+
+export type RouteHandler = (ctx: RouteContext) => RouteResult | Promise<RouteResult>;
+
+/**
+ * Path patterns are relative to /api/v1, with `:name` segments, e.g. `/timetrack/:user/:date/:taskId/time`.
+ * Literal segments win over parameters (`/users/me` is just `:user` = "me"; `/timetrack/lock` beats
+ * `/timetrack/:user`). Unknown path → 404 unknown_resource; known path, other method → 405.
+ */
+export interface RouteRegistrar {
+  add(method: HttpMethod, pattern: string, handler: RouteHandler): void;
+}
+
+/** Rate-limit and ban settings; defaults are actiTIME's (§1.12). Tests shrink them. */
+export interface SimulatorLimits {
+  perSecond: number; // 100
+  perMinute: number; // 1000
+  secondWindowMs: number; // 1000
+  minuteWindowMs: number; // 60000
+  banFailures: number; // 3
+  banWindowMs: number; // 10000
+  banDurationMs: number; // 60000
+  maxBatchSize: number; // 100
+  maxQueryLimit: number; // 1000
+}
+
+export interface SimulatorOptions {
+  host?: string; // always loopback; anything else is refused
+  port?: number; // 0 = ephemeral
+  /** Seed "today" (YYYY-MM-DD) that the demo history is relative to; default: the real current date. */
+  today?: string;
+  /** Clock for windows, bans, timestamps; default Date.now. */
+  now?: () => number;
+  /** 'demo' (default) or 'empty' (only the admin user and mandatory defaults). */
+  seed?: 'demo' | 'empty';
+  limits?: Partial<SimulatorLimits>;
+  /** Close by itself after this long without requests (tests); default never. */
+  idleTimeoutMs?: number;
+}
+
+export interface RecordedRequest {
+  seq: number;
+  method: string;
+  /** Raw path as received, still percent-encoded, including `/api/v1`. */
+  rawPath: string;
+  /** Path relative to /api/v1, decoded per segment only for matching. */
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  /** Headers with Authorization replaced by `[redacted]`. */
+  headers: Record<string, string>;
+  /** Authenticated username, when authentication succeeded. */
+  username?: string;
+  arrivedAt: number; // performance-style ms from simulator clock
+  /** Requests in flight when this one arrived, itself included. */
+  inFlight: number;
+  status?: number;
+  finishedAt?: number;
+  /** Set for sub-operations of POST /batch: the seq of the batch request. */
+  batchOf?: number;
+}
+
+export interface FaultSpec {
+  /** Which requests: method (any if omitted) and a path relative to /api/v1 (string = exact, or RegExp). */
+  method?: string;
+  path?: string | RegExp;
+  /** How many matching requests to affect; default 1. */
+  times?: number;
+  /** Respond with this status (and headers/body) instead of running the route. */
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown; // object → JSON; string → sent as is
+  /** Wait before sending headers (the route does not run until then). */
+  delayMs?: number;
+  /** Send 200 headers, then stall the body forever (until the client gives up). */
+  stallBody?: boolean;
+  /** Destroy the socket after the request body has been read, without answering. */
+  resetAfterRequest?: boolean;
+  /** Answer 200 with a JSON body of about this many bytes. */
+  oversizeBytes?: number;
+  /** Answer 200 with an HTML page. */
+  html?: boolean;
+  /** Answer 200 with `{"broken": ` (malformed JSON). */
+  malformedJson?: boolean;
+  /** Run the real route, but add/override these response headers (e.g. X-Ratelimit-Remaining: 0). */
+  passThroughHeaders?: Record<string, string>;
+}
+
+export interface FaultController {
+  inject(spec: FaultSpec): void;
+  clear(): void;
+  /** Faults still armed. */
+  pending(): number;
+}
