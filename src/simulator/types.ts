@@ -132,6 +132,11 @@ export interface RecordedRequest {
   finishedAt?: number;
   /** Set for sub-operations of POST /batch: the seq of the batch request. */
   batchOf?: number;
+  /**
+   * When the connection closed before the response was complete (the client gave up, or an injected
+   * reset or stalled body); same clock as `arrivedAt`.
+   */
+  abortedAt?: number;
 }
 
 export interface FaultSpec {

@@ -1,0 +1,122 @@
+/**
+ * Writes the README's tool reference from the registry, between `<!-- tools:start -->` and `<!-- tools:end -->`.
+ * `--check` changes nothing and exits 1 when the README differs from what would be generated (SEC-TS-04).
+ * The output goes through Prettier so `npm run format` never fights it.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+import * as prettier from 'prettier';
+import { z } from 'zod';
+
+import { DEFAULT_TOOLSETS, TOOLSETS, strictInput, type AnyTool } from '../src/tools/define.js';
+import { ALL_TOOLS } from '../src/tools/registry.js';
+
+export const START = '<!-- tools:start -->';
+export const END = '<!-- tools:end -->';
+const README = fileURLToPath(new URL('../README.md', import.meta.url));
+
+interface JsonSchema {
+  type?: string | string[];
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  items?: JsonSchema;
+  description?: string;
+  default?: unknown;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+}
+
+/** `Get x. More.` → `Get x.`; a description without a full stop is kept whole. */
+export function firstSentence(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const m = /^(.+?[.!?])(?:\s|$)/.exec(flat);
+  return m?.[1] ?? flat;
+}
+
+function typeOf(s: JsonSchema): string {
+  if (s.enum) return s.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
+  if (s.anyOf) return s.anyOf.map(typeOf).join(' or ');
+  if (s.type === 'array') return `array of ${s.items ? typeOf(s.items) : 'values'}`;
+  if (Array.isArray(s.type)) return s.type.join(' or ');
+  return s.type ?? 'value';
+}
+
+function escape(text: string): string {
+  return text.replace(/([\\`*_<>|[\]])/g, '\\$1');
+}
+
+function toolSection(tool: AnyTool): string {
+  const schema = z.toJSONSchema(strictInput(tool), { io: 'input', target: 'draft-7' }) as JsonSchema;
+  const required = new Set(schema.required ?? []);
+  const lines = [
+    `#### \`${tool.name}\``,
+    '',
+    `**${escape(tool.title)}** (${tool.access}${tool.access !== 'read' ? (tool.idempotent ? ', idempotent' : ', not idempotent') : ''}). ${escape(firstSentence(tool.description))}`,
+    '',
+  ];
+  const props = Object.entries(schema.properties ?? {});
+  if (props.length === 0) {
+    lines.push('No parameters.', '');
+  } else {
+    lines.push('Parameters:', '');
+    for (const [name, prop] of props) {
+      const bits = [typeOf(prop), required.has(name) ? 'required' : 'optional'];
+      if (prop.default !== undefined) bits.push(`default \`${JSON.stringify(prop.default)}\``);
+      const desc = prop.description ? ` — ${escape(firstSentence(prop.description))}` : '';
+      lines.push(`- \`${name}\` (${bits.join(', ')})${desc}`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+export function generateSection(tools: readonly AnyTool[] = ALL_TOOLS): string {
+  const out = [
+    START,
+    '',
+    '<!-- Generated from src/tools/registry.ts by `npm run gen:readme`; do not edit by hand. -->',
+    '',
+  ];
+  for (const set of TOOLSETS) {
+    const inSet = tools.filter((t) => t.toolset === set);
+    if (inSet.length === 0) continue;
+    const state = DEFAULT_TOOLSETS.includes(set) ? 'on by default' : 'opt-in: ACTITIME_TOOLSETS';
+    out.push(`### Toolset \`${set}\` (${state})`, '');
+    for (const tool of inSet) out.push(toolSection(tool));
+  }
+  out.push(END);
+  return out.join('\n');
+}
+
+/** The README with its tool section replaced; throws when the markers are missing. */
+export async function render(readme: string, tools: readonly AnyTool[] = ALL_TOOLS): Promise<string> {
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`README.md needs ${START} … ${END} markers`);
+  const next = readme.slice(0, start) + generateSection(tools) + readme.slice(end + END.length);
+  const options = (await prettier.resolveConfig(README)) ?? {};
+  return prettier.format(next, { ...options, parser: 'markdown', filepath: README });
+}
+
+async function main(): Promise<void> {
+  const check = process.argv.includes('--check');
+  const current = readFileSync(README, 'utf8');
+  const next = await render(current);
+  if (check) {
+    if (next !== current) {
+      process.stderr.write('README.md tool reference is out of date; run `npm run gen:readme`\n');
+      process.exit(1);
+    }
+    return;
+  }
+  if (next !== current) writeFileSync(README, next);
+  process.stderr.write(`README.md: ${ALL_TOOLS.length} tools documented\n`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`gen-readme: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

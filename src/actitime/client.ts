@@ -1,0 +1,381 @@
+/**
+ * ActitimeClient: the single way to talk to actiTIME. request() = path encoding → limiter → one HTTP attempt →
+ * retry policy → zod parse. It knows nothing about MCP; resources/*.ts wrap it per endpoint.
+ *
+ * Safety rules enforced here rather than by callers:
+ * - a write is retried only where it cannot double-apply (retry.ts); otherwise the error says it may have been
+ *   applied (`maybeApplied`);
+ * - credentials are proven by one request before others are sent, and one 401 stops all further requests with
+ *   them, so this process can never collect the three failed logins that ban the IP;
+ * - `ip_banned` stops all requests for the ban's duration.
+ */
+import { Pool, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { logger as defaultLogger, registerSecret, type Logger } from '../logger.js';
+import { CACHED_RESOURCES, ReferenceCache } from './cache.js';
+import { createPool, resolveClientConfig, type ClientConfig, type ResolvedClientConfig } from './config.js';
+import {
+  ActitimeApiError,
+  ActitimeError,
+  CancelledError,
+  InvalidRequestError,
+  NetworkError,
+  TimeoutError,
+  UnexpectedResponseError,
+} from './errors.js';
+import { HttpTransport, formatMs, type AttemptResult } from './http.js';
+import { RequestLimiter, rateLimitedError } from './limiter.js';
+import { buildPath, buildQuery, type PathSegment, type Query } from './path.js';
+import {
+  backoffDelayMs,
+  classifyFailure,
+  markMaybeApplied,
+  parseRateHeaders,
+  parseRetryAfter,
+  requestSafety,
+  shouldRetry,
+  type Failure,
+  type HttpMethod,
+} from './retry.js';
+import { firstIssuePath } from './schemas.js';
+import { LinkedSignal, abortableSleep, raceAbort } from './signals.js';
+
+export type { HttpMethod } from './retry.js';
+
+export interface RequestOptions<T = unknown> {
+  method: HttpMethod;
+  /** Segments after `/api/v1`; each is percent-encoded as exactly one segment. */
+  path: readonly PathSegment[];
+  /** Arrays become one comma-joined parameter; undefined values are left out. */
+  query?: Query;
+  body?: unknown;
+  /** Default: GET/PUT/PATCH true; POST/DELETE false. Set false for deltas, true for set-style POSTs. */
+  idempotent?: boolean;
+  schema?: z.ZodType<T>;
+  signal?: AbortSignal;
+  /** Rate tokens this request spends: 1, or a batch's operation count. */
+  weight?: number;
+}
+
+export interface ResponseMeta<T> {
+  data: T;
+  status: number;
+  /** Attempts sent to the server for this call. */
+  attempts: number;
+  /**
+   * DELETE only: an earlier attempt failed ambiguously (5xx, timeout, reset) and the retry got 404, so the
+   * first attempt most probably deleted the object (REL-RT-08). `data` is undefined.
+   */
+  goneOnRetry: boolean;
+}
+
+export interface ClientDeps {
+  logger?: Logger;
+  /** Wall clock (epoch ms); used for HTTP-date Retry-After values. */
+  now?: () => number;
+  /** [0, 1); jitter for backoff. */
+  random?: () => number;
+  /** Use this dispatcher instead of an own keep-alive pool (it is then not closed by close()). */
+  dispatcher?: Dispatcher;
+}
+
+export interface ClientStats {
+  /** Attempts handed to the network. */
+  requests: number;
+  retries: number;
+  /** 429 answers seen. */
+  rateLimited: number;
+}
+
+const CLOSED_MESSAGE = 'the actiTIME client is closed';
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+export class ActitimeClient {
+  readonly config: ResolvedClientConfig;
+  readonly cache: ReferenceCache;
+  readonly limiter: RequestLimiter;
+  readonly stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0 };
+  /** Endpoint families this server lacks (older versions answer 404 unknown_resource), e.g. `timetrack.delta`. */
+  readonly unsupported = new Set<string>();
+
+  private readonly log: Logger;
+  private readonly wallNow: () => number;
+  private readonly random: () => number;
+  private readonly clock = (): number => performance.now();
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly transport: HttpTransport;
+  private readonly closing = new AbortController();
+  private closed = false;
+
+  private credentialsVerified = false;
+  private probe: Deferred | undefined;
+  private authError: ActitimeApiError | undefined;
+  private bannedUntil = 0;
+  private banError: ActitimeApiError | undefined;
+
+  constructor(config: ClientConfig, deps: ClientDeps = {}) {
+    this.config = resolveClientConfig(config);
+    this.log = deps.logger ?? defaultLogger;
+    this.wallNow = deps.now ?? Date.now;
+    this.random = deps.random ?? Math.random;
+    registerSecret(this.config.password);
+    registerSecret(`${this.config.username}:${this.config.password}`);
+    this.ownsDispatcher = deps.dispatcher === undefined;
+    this.dispatcher = deps.dispatcher ?? createPool(this.config);
+    this.transport = new HttpTransport({
+      dispatcher: this.dispatcher,
+      basePath: this.config.url.pathname,
+      host: this.config.url.host,
+      username: this.config.username,
+      password: this.config.password,
+      maxResponseBytes: this.config.maxResponseBytes,
+    });
+    this.limiter = new RequestLimiter({ limits: this.config.limits, timeUnitMs: this.config.timeUnitMs });
+    this.cache = new ReferenceCache(this.config.cacheTtlMs);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** The parsed body (or undefined for 204), validated by `schema` when given. */
+  async request<T = unknown>(opts: RequestOptions<T>): Promise<T> {
+    return (await this.send(opts)).data;
+  }
+
+  /** Like request(), with status, attempt count and the DELETE-gone-on-retry flag. */
+  async send<T = unknown>(opts: RequestOptions<T>): Promise<ResponseMeta<T>> {
+    if (this.closed) throw new CancelledError(CLOSED_MESSAGE);
+    const { method } = opts;
+    const pathOnly = buildPath(opts.path);
+    const target = pathOnly + buildQuery(opts.query);
+    if (opts.body !== undefined && (method === 'GET' || method === 'DELETE')) {
+      throw new InvalidRequestError(`${method} requests carry no body`, 'body');
+    }
+    const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const route = `${method} ${pathOnly}`;
+    const safety = requestSafety(method, opts.idempotent);
+    const isWrite = method !== 'GET';
+    const weight = Math.max(1, Math.floor(opts.weight ?? 1));
+    const deadlineAt = this.clock() + this.config.deadlineMs;
+    const linked = new LinkedSignal(
+      [opts.signal, this.closing.signal],
+      this.config.deadlineMs,
+      `actiTIME did not answer within ${formatMs(this.config.deadlineMs)}`,
+    );
+    const state = { attempts: 0, ambiguousRetries: 0 };
+    let ambiguousBefore = false;
+    const resource = typeof opts.path[0] === 'string' ? opts.path[0] : '';
+
+    try {
+      for (;;) {
+        this.throwIfBlocked();
+        const isProbe = await this.awaitCredentialCheck(linked.signal);
+        let result: AttemptResult | undefined;
+        let failure: ActitimeError | undefined;
+        let dispatched = false;
+        const started = this.clock();
+        try {
+          result = await this.limiter.run(
+            { write: isWrite, weight, signal: linked.signal, deadlineAt, retry: state.attempts > 0 },
+            (slot) => {
+              dispatched = true;
+              state.attempts++;
+              this.stats.requests++;
+              const remaining = deadlineAt - this.clock();
+              return this.transport.attempt({
+                method,
+                path: target,
+                body,
+                signal: linked.signal,
+                timeoutMs: Math.max(1, Math.min(this.config.attemptTimeoutMs, remaining)),
+                onHeaders: () => slot.responded(),
+              });
+            },
+          );
+        } catch (err) {
+          failure = err instanceof ActitimeError ? err : new NetworkError('the actiTIME request failed unexpectedly');
+        } finally {
+          if (isProbe) this.settleProbe(result);
+        }
+
+        if (result) {
+          this.log.debug(`actiTIME ${route} → ${result.status} in ${Math.round(this.clock() - started)} ms`, {
+            attempt: state.attempts,
+          });
+          this.observeRateHeaders(result.headers);
+          if (!result.error) {
+            if (isWrite && CACHED_RESOURCES.has(resource)) this.cache.invalidate(resource);
+            return { data: this.parse(opts.schema, result.body), status: result.status, attempts: state.attempts, goneOnRetry: false };
+          }
+          failure = result.error;
+        }
+        failure ??= new NetworkError('the actiTIME request failed unexpectedly');
+
+        // The call's own signal ended it (cancel, deadline, shutdown): never retried.
+        if (linked.signal.aborted && (failure instanceof CancelledError || failure instanceof TimeoutError)) {
+          if (isWrite && (dispatched || ambiguousBefore)) markMaybeApplied(failure);
+          throw failure;
+        }
+
+        if (failure instanceof ActitimeApiError) {
+          if (failure.status === 401) {
+            this.authError = failure;
+            this.log.error(`actiTIME ${route}: ${failure.message}; no further requests will be sent with these credentials`);
+            throw failure;
+          }
+          if (failure.status === 403 && failure.shortKey === 'ip_banned') {
+            this.bannedUntil = this.clock() + 60 * this.config.timeUnitMs;
+            this.banError = failure;
+            throw failure;
+          }
+          if (
+            method === 'DELETE' &&
+            ambiguousBefore &&
+            failure.status === 404 &&
+            failure.shortKey !== 'unknown_resource'
+          ) {
+            this.log.warn(`actiTIME ${route}: not found on retry; the first attempt most probably deleted it`);
+            if (CACHED_RESOURCES.has(resource)) this.cache.invalidate(resource);
+            return { data: undefined as T, status: 404, attempts: state.attempts, goneOnRetry: true };
+          }
+          if (failure.status === 429) this.stats.rateLimited++;
+        }
+
+        const kind = classifyFailure(failure);
+        if (isWrite && kind.kind === 'ambiguous' && CACHED_RESOURCES.has(resource)) this.cache.invalidate(resource);
+        const rateLimited = failure instanceof ActitimeApiError && failure.status === 429;
+        const retryAfter = rateLimited && result ? this.retryAfterFrom(result.headers) : undefined;
+        const wait = retryAfter ?? backoffDelayMs(state.attempts, { baseMs: this.config.backoffBaseMs, capMs: this.config.backoffCapMs }, this.random);
+
+        if (!shouldRetry(safety, kind, state, this.config.maxRetries)) {
+          throw this.finalError(failure, kind, isWrite, ambiguousBefore, rateLimited ? wait : undefined);
+        }
+        const remaining = deadlineAt - this.clock();
+        if (rateLimited && retryAfter !== undefined && retryAfter > remaining) {
+          throw rateLimitedError(retryAfter, this.config.timeUnitMs);
+        }
+        if (wait >= remaining) {
+          throw this.finalError(failure, kind, isWrite, ambiguousBefore, rateLimited ? wait : undefined);
+        }
+        if (rateLimited) this.limiter.budget.pauseUntil(this.clock() + wait);
+        if (kind.kind === 'ambiguous') {
+          state.ambiguousRetries++;
+          ambiguousBefore = true;
+        }
+        this.stats.retries++;
+        this.log.warn(
+          `actiTIME ${route} ${describeFailure(failure, kind)}; retrying in ${formatMs(wait)} (retry ${state.attempts} of ${this.config.maxRetries})`,
+        );
+        try {
+          await abortableSleep(wait, linked.signal);
+        } catch (err) {
+          const e = err instanceof ActitimeError ? err : new CancelledError();
+          if (isWrite && ambiguousBefore) markMaybeApplied(e);
+          throw e;
+        }
+      }
+    } finally {
+      linked.dispose();
+    }
+  }
+
+  /** Aborts in-flight requests, drops queued ones, closes the connection pool. Leaves no timers. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.closing.abort(new CancelledError(CLOSED_MESSAGE));
+    this.probe?.resolve();
+    await this.limiter.close();
+    if (this.ownsDispatcher) await (this.dispatcher as Pool).destroy().catch(() => undefined);
+  }
+
+  private parse<T>(schema: z.ZodType<T> | undefined, body: unknown): T {
+    if (!schema) return body as T;
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    const field = firstIssuePath(parsed.error);
+    throw new UnexpectedResponseError(`unexpected response from actiTIME (field ${field})`, field);
+  }
+
+  private retryAfterFrom(headers: Record<string, string>): number | undefined {
+    const opts = { nowMs: this.wallNow(), timeUnitMs: this.config.timeUnitMs, maxMs: this.config.maxRetryAfterMs };
+    const parsed = parseRetryAfter(headers['retry-after'], opts);
+    if (parsed !== undefined) return parsed;
+    const rate = parseRateHeaders(headers['x-ratelimit-remaining'], headers['x-ratelimit-reset']);
+    if (rate && rate.remaining === 0) return Math.min(Math.round(rate.resetSeconds * this.config.timeUnitMs), opts.maxMs);
+    return undefined;
+  }
+
+  private observeRateHeaders(headers: Record<string, string>): void {
+    const rate = parseRateHeaders(headers['x-ratelimit-remaining'], headers['x-ratelimit-reset']);
+    if (rate) this.limiter.budget.observe(rate.remaining, rate.resetSeconds);
+  }
+
+  private finalError(
+    failure: ActitimeError,
+    kind: Failure,
+    isWrite: boolean,
+    ambiguousBefore: boolean,
+    rateLimitWait: number | undefined,
+  ): ActitimeError {
+    if (rateLimitWait !== undefined) return rateLimitedError(rateLimitWait, this.config.timeUnitMs);
+    if (isWrite && (kind.kind === 'ambiguous' || ambiguousBefore)) markMaybeApplied(failure);
+    return failure;
+  }
+
+  private throwIfBlocked(): void {
+    if (this.closed) throw new CancelledError(CLOSED_MESSAGE);
+    const auth = this.authError;
+    if (auth) throw new ActitimeApiError(auth.status, auth.key, auth.message, auth.fields);
+    const ban = this.banError;
+    if (ban && this.clock() < this.bannedUntil) {
+      throw new ActitimeApiError(ban.status, ban.key, ban.message, ban.fields);
+    }
+  }
+
+  /**
+   * Until one response has proven the credentials, requests go one at a time: a wrong password then costs
+   * exactly one 401, never the three that ban the IP. Returns true when the caller is that probe.
+   */
+  private async awaitCredentialCheck(signal: AbortSignal): Promise<boolean> {
+    while (!this.credentialsVerified) {
+      this.throwIfBlocked();
+      if (!this.probe) {
+        this.probe = deferred();
+        return true;
+      }
+      await raceAbort(this.probe.promise, signal);
+    }
+    return false;
+  }
+
+  private settleProbe(result: AttemptResult | undefined): void {
+    if (result) {
+      const { status, error } = result;
+      const banned = error instanceof ActitimeApiError && error.shortKey === 'ip_banned';
+      if (status !== 401 && status !== 429 && !banned) this.credentialsVerified = true;
+    }
+    const probe = this.probe;
+    this.probe = undefined;
+    probe?.resolve();
+  }
+}
+
+function describeFailure(err: ActitimeError, kind: Failure): string {
+  if (err instanceof ActitimeApiError) return `answered ${err.status}${err.status === 429 ? ' (rate limit)' : ''}`;
+  if (kind.kind === 'not_sent') return 'could not connect';
+  if (err instanceof TimeoutError) return 'timed out';
+  return 'lost the connection';
+}

@@ -1,0 +1,243 @@
+/**
+ * Client settings: defaults, validation, the environment mapping and the keep-alive connection pool.
+ * Every validation failure is a ConfigError naming the setting to fix, in one line, without echoing secrets.
+ */
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { isIP } from 'node:net';
+import { Pool } from 'undici';
+import { ConfigError } from './errors.js';
+
+export interface RateLimits {
+  /** actiTIME's per-account budget per second (official: 100). */
+  perSecond: number;
+  /** actiTIME's per-account budget per minute (official: 1000). */
+  perMinute: number;
+  /** Requests in flight at once, reads and writes together. */
+  maxConcurrent: number;
+  /** Writes never overlap; consecutive write starts are at least this far apart. */
+  writeMinTimeMs: number;
+  /** Requests allowed to wait in the local queue; beyond it calls fail fast with BusyError. */
+  highWater: number;
+}
+
+export interface ClientConfig {
+  /** Installation URL, e.g. `https://online.actitime.com/acme`; `/api/v1` is appended unless present. */
+  baseUrl: string;
+  username: string;
+  password: string;
+  /** One attempt, headers and body together. */
+  attemptTimeoutMs?: number;
+  /** The whole call: queueing, attempts and waits. Below the MCP client's 60 s request timeout. */
+  deadlineMs?: number;
+  maxRetries?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** Longest Retry-After honoured; larger values are capped to this. Default 60 time units. */
+  maxRetryAfterMs?: number;
+  /** Milliseconds in one "second" of Retry-After / X-Ratelimit-Reset and of the rate windows. Tests scale it. */
+  timeUnitMs?: number;
+  limits?: Partial<RateLimits>;
+  maxResponseBytes?: number;
+  /** Permit `http://` to hosts that are not loopback (ACTITIME_ALLOW_INSECURE=1). */
+  allowInsecure?: boolean;
+  /** Reference data (info, leave types, statuses, …) is re-read after this long. */
+  cacheTtlMs?: number;
+}
+
+export type ResolvedClientConfig = Required<Omit<ClientConfig, 'limits'>> & {
+  limits: RateLimits;
+  /** Parsed `baseUrl`; its pathname ends with `/api/v1`. */
+  url: URL;
+};
+
+export const DEFAULT_LIMITS: RateLimits = {
+  perSecond: 100,
+  perMinute: 1000,
+  maxConcurrent: 6,
+  writeMinTimeMs: 0,
+  highWater: 1000,
+};
+
+export const DEFAULTS = {
+  attemptTimeoutMs: 15_000,
+  deadlineMs: 45_000,
+  maxRetries: 3,
+  backoffBaseMs: 500,
+  backoffCapMs: 8_000,
+  timeUnitMs: 1000,
+  maxResponseBytes: 10 * 1024 * 1024,
+  cacheTtlMs: 5 * 60_000,
+} as const;
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (LOOPBACK_NAMES.has(host) || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1' || host === '0:0:0:0:0:0:0:1';
+}
+
+/** Parses and checks the installation URL; returns it with `/api/v1` as the path's end (SEC-CR-07). */
+export function normaliseBaseUrl(raw: string, allowInsecure = false): URL {
+  const text = raw.trim();
+  if (!text) throw new ConfigError('ACTITIME_URL is not set; use your actiTIME address, e.g. https://online.actitime.com/acme', 'ACTITIME_URL');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError('ACTITIME_URL is not a valid URL; expected e.g. https://online.actitime.com/acme', 'ACTITIME_URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError('ACTITIME_URL must start with https:// (or http:// for a local server)', 'ACTITIME_URL');
+  }
+  // Never echo the URL here: it may carry the very credentials we refuse (SEC-CR-04).
+  if (url.username || url.password) {
+    throw new ConfigError('ACTITIME_URL must not contain credentials; set ACTITIME_USERNAME and ACTITIME_PASSWORD instead', 'ACTITIME_URL');
+  }
+  if (url.search || url.hash) {
+    throw new ConfigError('ACTITIME_URL must not contain a query string or fragment', 'ACTITIME_URL');
+  }
+  if (url.protocol === 'http:' && !allowInsecure && !isLoopbackHost(url.hostname)) {
+    throw new ConfigError(
+      'ACTITIME_URL uses http:// for a non-local host, which would send the password in clear text; use https:// or set ACTITIME_ALLOW_INSECURE=1',
+      'ACTITIME_URL',
+    );
+  }
+  let path = url.pathname.replace(/\/+$/, '');
+  if (!/\/api\/v1$/.test(path)) path += '/api/v1';
+  url.pathname = path;
+  return url;
+}
+
+function checkNumber(name: string, value: number, min: number, max: number): number {
+  if (!Number.isFinite(value) || value < min || value > max || !Number.isInteger(value)) {
+    throw new ConfigError(`${name} must be a whole number between ${min} and ${max}`, name);
+  }
+  return value;
+}
+
+/** Fills defaults and validates; accepts an already resolved config unchanged. */
+export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig {
+  const allowInsecure = config.allowInsecure ?? false;
+  const url = normaliseBaseUrl(config.baseUrl ?? '', allowInsecure);
+  if (!config.username) throw new ConfigError('ACTITIME_USERNAME is not set', 'ACTITIME_USERNAME');
+  if (!config.password) throw new ConfigError('ACTITIME_PASSWORD is not set', 'ACTITIME_PASSWORD');
+  if (config.username.includes(':')) {
+    throw new ConfigError('ACTITIME_USERNAME must not contain ":" (HTTP Basic authentication cannot carry it)', 'ACTITIME_USERNAME');
+  }
+  const timeUnitMs = checkNumber('timeUnitMs', config.timeUnitMs ?? DEFAULTS.timeUnitMs, 1, 60_000);
+  const limits: RateLimits = { ...DEFAULT_LIMITS, ...stripUndefined(config.limits ?? {}) };
+  checkNumber('ACTITIME_RATE_PER_SECOND', limits.perSecond, 1, 100_000);
+  checkNumber('ACTITIME_RATE_PER_MINUTE', limits.perMinute, 1, 6_000_000);
+  checkNumber('ACTITIME_MAX_CONCURRENT', limits.maxConcurrent, 1, 256);
+  checkNumber('writeMinTimeMs', limits.writeMinTimeMs, 0, 600_000);
+  checkNumber('highWater', limits.highWater, 1, 1_000_000);
+  const backoffBaseMs = checkNumber('backoffBaseMs', config.backoffBaseMs ?? DEFAULTS.backoffBaseMs, 1, 600_000);
+  return {
+    baseUrl: url.toString(),
+    url,
+    username: config.username,
+    password: config.password,
+    attemptTimeoutMs: checkNumber('ACTITIME_TIMEOUT_MS', config.attemptTimeoutMs ?? DEFAULTS.attemptTimeoutMs, 1, 3_600_000),
+    deadlineMs: checkNumber('ACTITIME_DEADLINE_MS', config.deadlineMs ?? DEFAULTS.deadlineMs, 1, 3_600_000),
+    maxRetries: checkNumber('ACTITIME_MAX_RETRIES', config.maxRetries ?? DEFAULTS.maxRetries, 0, 10),
+    backoffBaseMs,
+    backoffCapMs: checkNumber('backoffCapMs', Math.max(config.backoffCapMs ?? DEFAULTS.backoffCapMs, backoffBaseMs), 1, 3_600_000),
+    maxRetryAfterMs: checkNumber('maxRetryAfterMs', config.maxRetryAfterMs ?? 60 * timeUnitMs, 0, 3_600_000),
+    timeUnitMs,
+    limits,
+    maxResponseBytes: checkNumber('ACTITIME_MAX_RESPONSE_BYTES', config.maxResponseBytes ?? DEFAULTS.maxResponseBytes, 1024, 1024 ** 3),
+    allowInsecure,
+    cacheTtlMs: checkNumber('cacheTtlMs', config.cacheTtlMs ?? DEFAULTS.cacheTtlMs, 0, 86_400_000),
+  };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function intFromEnv(env: Record<string, string | undefined>, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number`, name);
+  return Number(raw);
+}
+
+/**
+ * Reads ACTITIME_URL, ACTITIME_USERNAME, ACTITIME_PASSWORD, ACTITIME_ALLOW_INSECURE=1 and the optional tuning
+ * variables ACTITIME_TIMEOUT_MS, ACTITIME_DEADLINE_MS, ACTITIME_MAX_RETRIES, ACTITIME_RATE_PER_SECOND,
+ * ACTITIME_RATE_PER_MINUTE, ACTITIME_MAX_CONCURRENT, ACTITIME_MAX_RESPONSE_BYTES. `overrides` win over env.
+ */
+export function clientConfigFromEnv(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<ClientConfig> = {},
+): ResolvedClientConfig {
+  const insecure = env.ACTITIME_ALLOW_INSECURE?.trim().toLowerCase();
+  const fromEnv: ClientConfig = {
+    baseUrl: env.ACTITIME_URL ?? '',
+    username: env.ACTITIME_USERNAME ?? '',
+    password: env.ACTITIME_PASSWORD ?? '',
+    allowInsecure: insecure === '1' || insecure === 'true' || insecure === 'yes',
+    attemptTimeoutMs: intFromEnv(env, 'ACTITIME_TIMEOUT_MS'),
+    deadlineMs: intFromEnv(env, 'ACTITIME_DEADLINE_MS'),
+    maxRetries: intFromEnv(env, 'ACTITIME_MAX_RETRIES'),
+    maxResponseBytes: intFromEnv(env, 'ACTITIME_MAX_RESPONSE_BYTES'),
+    limits: {
+      perSecond: intFromEnv(env, 'ACTITIME_RATE_PER_SECOND'),
+      perMinute: intFromEnv(env, 'ACTITIME_RATE_PER_MINUTE'),
+      maxConcurrent: intFromEnv(env, 'ACTITIME_MAX_CONCURRENT'),
+    } as Partial<RateLimits>,
+  };
+  const merged: ClientConfig = {
+    ...stripUndefined(fromEnv),
+    ...stripUndefined(overrides),
+    limits: { ...stripUndefined(fromEnv.limits ?? {}), ...stripUndefined(overrides.limits ?? {}) },
+  } as ClientConfig;
+  return resolveClientConfig(merged);
+}
+
+function mask(value: string): string {
+  return value.length <= 1 ? '*' : value[0] + '*'.repeat(Math.min(value.length - 1, 6));
+}
+
+/** One line for the startup banner: the endpoint is shown, credentials are masked. */
+export function describeClientConfig(config: ClientConfig | ResolvedClientConfig): string {
+  const resolved = 'url' in config ? config : resolveClientConfig(config);
+  const { url, limits } = resolved;
+  const scheme = url.protocol === 'http:' ? ' (insecure http)' : '';
+  return (
+    `actiTIME ${url.origin}${url.pathname}${scheme} as user ${mask(resolved.username)} (password ******); ` +
+    `limits ${limits.perSecond}/s, ${limits.perMinute}/min, ${limits.maxConcurrent} concurrent; ` +
+    `timeout ${resolved.attemptTimeoutMs} ms per attempt, ${resolved.deadlineMs} ms per call, ${resolved.maxRetries} retries`
+  );
+}
+
+/**
+ * `.invalid` names can never resolve (RFC 6761 §6.4); answering locally keeps them off the network. Everything
+ * else goes to the system resolver.
+ */
+function lookup(
+  hostname: string,
+  options: object,
+  callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+): void {
+  if (/(^|\.)invalid\.?$/i.test(hostname)) {
+    const err: NodeJS.ErrnoException = new Error(`getaddrinfo ENOTFOUND ${hostname}`);
+    err.code = 'ENOTFOUND';
+    process.nextTick(callback, err, '', 0);
+    return;
+  }
+  (dnsLookup as unknown as (h: string, o: object, cb: typeof callback) => void)(hostname, options, callback);
+}
+
+/** One keep-alive pool per client, sized to the concurrency cap. */
+export function createPool(config: ResolvedClientConfig): Pool {
+  return new Pool(config.url.origin, {
+    connections: config.limits.maxConcurrent,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 60_000,
+    connect: { lookup, timeout: Math.min(config.attemptTimeoutMs, 10_000) },
+  });
+}

@@ -1,0 +1,251 @@
+/**
+ * One HTTP attempt against actiTIME through undici: Basic auth, JSON headers, a timeout covering headers and
+ * body, a response byte cap, and the mapping from status and body to typed errors. No retries here.
+ *
+ * Errors are always built fresh from our templates: undici errors are never attached as `cause`, because they
+ * can reference the request options (and so the Authorization header).
+ */
+import type { Dispatcher } from 'undici';
+import { redact } from '../logger.js';
+import {
+  ActitimeApiError,
+  ActitimeError,
+  ConfigError,
+  NetworkError,
+  ResponseTooLargeError,
+  TimeoutError,
+  UnexpectedResponseError,
+} from './errors.js';
+import type { HttpMethod } from './retry.js';
+import { abortError } from './signals.js';
+
+export interface AttemptInput {
+  method: HttpMethod;
+  /** Path after the origin, including the `/api/v1` prefix and any query string. */
+  path: string;
+  body?: string;
+  signal: AbortSignal;
+  timeoutMs: number;
+  /** Called once the response headers arrived (the server has received the request). */
+  onHeaders?: () => void;
+}
+
+export interface AttemptResult {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON; undefined for 204 or an empty body. */
+  body: unknown;
+  /** Set for every non-2xx status and for 2xx bodies that are not JSON. */
+  error?: ActitimeError;
+}
+
+export interface TransportOptions {
+  dispatcher: Dispatcher;
+  /** `/ctx/api/v1` part of the base URL. */
+  basePath: string;
+  /** host[:port], for messages. */
+  host: string;
+  username: string;
+  password: string;
+  maxResponseBytes: number;
+}
+
+const MAX_MESSAGE = 300;
+
+export const AUTH_FAILED_MESSAGE = 'authentication failed, check ACTITIME_USERNAME/ACTITIME_PASSWORD';
+export const IP_BANNED_MESSAGE =
+  'actiTIME has temporarily banned this IP address after failed logins; wait about a minute, then check ACTITIME_USERNAME/ACTITIME_PASSWORD';
+
+export class HttpTransport {
+  private readonly authorization: string;
+
+  constructor(private readonly opts: TransportOptions) {
+    this.authorization = 'Basic ' + Buffer.from(`${opts.username}:${opts.password}`, 'utf8').toString('base64');
+  }
+
+  async attempt(input: AttemptInput): Promise<AttemptResult> {
+    const { signal } = input;
+    if (signal.aborted) throw abortError(signal);
+    const controller = new AbortController();
+    let timedOut = false;
+    const onAbort = (): void => controller.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        controller.abort();
+      },
+      Math.max(1, input.timeoutMs),
+    );
+    const headers: Record<string, string> = {
+      authorization: this.authorization,
+      accept: 'application/json; charset=UTF-8',
+    };
+    if (input.body !== undefined) headers['content-type'] = 'application/json; charset=UTF-8';
+    try {
+      const response = await this.opts.dispatcher.request({
+        path: this.opts.basePath + input.path,
+        method: input.method,
+        headers,
+        body: input.body,
+        signal: controller.signal,
+        // Our own timer covers the whole attempt; undici's are a backstop.
+        headersTimeout: input.timeoutMs + 1000,
+        bodyTimeout: input.timeoutMs + 1000,
+      });
+      input.onHeaders?.();
+      const responseHeaders = flattenHeaders(response.headers);
+      const bytes = await readCapped(response.body, this.opts.maxResponseBytes, responseHeaders['content-length']);
+      return interpret(response.statusCode, responseHeaders, bytes);
+    } catch (err) {
+      if (timedOut) throw new TimeoutError(`actiTIME did not answer within ${formatMs(input.timeoutMs)}`);
+      if (signal.aborted) throw abortError(signal);
+      if (err instanceof ActitimeError) throw err;
+      throw mapTransportError(err, this.opts.host);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === undefined) continue;
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+/** Reads at most `max` bytes; beyond that the stream (and with it the socket) is destroyed. */
+async function readCapped(body: Dispatcher.ResponseData['body'], max: number, contentLength?: string): Promise<Buffer> {
+  if (contentLength !== undefined && Number(contentLength) > max) {
+    body.destroy();
+    throw new ResponseTooLargeError(max);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > max) {
+      body.destroy();
+      throw new ResponseTooLargeError(max);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+export function formatMs(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms)} ms`;
+}
+
+function interpret(status: number, headers: Record<string, string>, bytes: Buffer): AttemptResult {
+  const text = bytes.length > 0 ? bytes.toString('utf8') : '';
+  if (status >= 200 && status < 300) {
+    if (status === 204 || text.trim() === '') return { status, headers, body: undefined };
+    if (/^\s*</.test(text)) {
+      return { status, headers, body: undefined, error: new UnexpectedResponseError('unexpected response from actiTIME (HTML instead of JSON)') };
+    }
+    try {
+      return { status, headers, body: JSON.parse(text) as unknown };
+    } catch {
+      return { status, headers, body: undefined, error: new UnexpectedResponseError('unexpected response from actiTIME (malformed JSON)') };
+    }
+  }
+  if (status >= 300 && status < 400) {
+    return {
+      status,
+      headers,
+      body: undefined,
+      error: new ConfigError(`actiTIME answered with a redirect (HTTP ${status}); check ACTITIME_URL`, 'ACTITIME_URL'),
+    };
+  }
+  return { status, headers, body: undefined, error: apiErrorFrom(status, text) };
+}
+
+const STATUS_MESSAGES: Record<number, string> = {
+  400: 'actiTIME rejected the request',
+  401: AUTH_FAILED_MESSAGE,
+  403: 'actiTIME denied access to the object or operation',
+  404: 'not found in actiTIME',
+  405: 'actiTIME does not support this operation',
+  409: 'actiTIME reported a conflict',
+  415: 'actiTIME rejected the content type',
+  422: 'actiTIME could not process the request',
+  429: 'actiTIME rate limit',
+};
+
+function statusMessage(status: number): string {
+  const text = STATUS_MESSAGES[status] ?? (status >= 500 ? 'actiTIME server error' : 'actiTIME request failed');
+  return `${text} (HTTP ${status})`;
+}
+
+/** Control characters stripped, secrets redacted, length capped: the API's text is data, not ours. */
+export function cleanApiText(value: string, max = MAX_MESSAGE): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = redact(value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim());
+  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
+}
+
+/** An actiTIME error body `{key, message, fields?}` → ActitimeApiError; anything else by status alone. */
+export function apiErrorFrom(status: number, text: string): ActitimeApiError {
+  let key = 'unknown';
+  let message: string | undefined;
+  let fields: string | undefined;
+  if (text.length > 0 && text.length < 100_000 && /^\s*\{/.test(text)) {
+    try {
+      const parsed = JSON.parse(text) as Record<string, unknown>;
+      if (typeof parsed.key === 'string' && parsed.key.length > 0) key = cleanApiText(parsed.key, 100);
+      if (typeof parsed.message === 'string' && parsed.message.trim()) message = cleanApiText(parsed.message);
+      if (typeof parsed.fields === 'string') fields = cleanApiText(parsed.fields, 200);
+      else if (Array.isArray(parsed.fields)) fields = cleanApiText(parsed.fields.map(String).join(', '), 200);
+    } catch {
+      // not JSON: classified by status below
+    }
+  }
+  const short = key.replace(/^api\.error\./, '');
+  if (status === 401) {
+    message =
+      short === 'user_cannot_be_authorized'
+        ? `${AUTH_FAILED_MESSAGE} (actiTIME: the user is disabled, not activated or not yet hired)`
+        : AUTH_FAILED_MESSAGE;
+  } else if (status === 403 && short === 'ip_banned') {
+    message = IP_BANNED_MESSAGE;
+  }
+  return new ActitimeApiError(status, key, message ?? statusMessage(status), fields);
+}
+
+const TLS_CODES = /^(CERT_|ERR_TLS_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_)/;
+
+function errorCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.code === 'string' && e.code !== 'UND_ERR_SOCKET') return e.code;
+  if (Array.isArray(e.errors) && e.errors.length > 0) return errorCode(e.errors[0]);
+  const inner = e.cause !== undefined && e.cause !== err ? errorCode(e.cause) : undefined;
+  return inner ?? (typeof e.code === 'string' ? e.code : undefined);
+}
+
+/** undici / socket failures → our error classes, without carrying the original object. */
+export function mapTransportError(err: unknown, host: string): ActitimeError {
+  const code = errorCode(err);
+  if (code === 'ENOTFOUND') {
+    return new ConfigError(`cannot resolve the actiTIME host ${host}; check ACTITIME_URL`, 'ACTITIME_URL');
+  }
+  if (code && TLS_CODES.test(code)) {
+    return new ConfigError(`the TLS certificate of ${host} is not trusted (${code}); check ACTITIME_URL`, 'ACTITIME_URL');
+  }
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return new TimeoutError();
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ENETUNREACH' ||
+    code === 'EAI_AGAIN' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT'
+  ) {
+    return new NetworkError(`cannot reach actiTIME at ${host}`, code);
+  }
+  return new NetworkError(`the connection to actiTIME at ${host} was interrupted`, code ?? 'ECONNRESET');
+}

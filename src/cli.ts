@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+/**
+ * actitime-mcp: `serve` (default) speaks MCP over stdio; `simulator` runs the embedded actiTIME simulator;
+ * `tools` prints the tool list as JSON. Serving never writes to stdout except protocol (SEC-IO-01); a bad
+ * configuration ends the process with one stderr line and a non-zero code (SEC-IO-02).
+ */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+import { ActitimeClient } from './actitime/client.js';
+import { ConfigError } from './actitime/errors.js';
+import { completeConfig, describe, parseSettings, VERSION, type CliFlags } from './config.js';
+import { logger, redact } from './logger.js';
+import { buildServer } from './server.js';
+import { runSimulatorCommand } from './simulator/cli.js';
+import { startSimulator, type SimulatorHandle } from './simulator/server.js';
+import { annotationsOf, strictInput } from './tools/define.js';
+import { ALL_TOOLS, selectTools } from './tools/registry.js';
+import { serveStdio } from './transports/stdio.js';
+
+const HELP = `actitime-mcp ${VERSION}: MCP server for actiTIME (REST API v1)
+
+Usage:
+  actitime-mcp [serve] [--demo] [--demo-user NAME] [--read-only] [--toolsets LIST]
+  actitime-mcp tools [--all] [--read-only] [--toolsets LIST]   print the tools as JSON
+  actitime-mcp simulator [--port N] [--today YYYY-MM-DD] [--seed demo|empty]
+  actitime-mcp --help | --version
+
+Environment:
+  ACTITIME_URL, ACTITIME_USERNAME, ACTITIME_PASSWORD   your actiTIME (https://…); without ACTITIME_URL the
+                                                      embedded demo actiTIME is served
+  ACTITIME_TOOLSETS       comma list of time, leave, work, users, reference, workflow, admin, or all
+  ACTITIME_READ_ONLY      true: offer only tools that change nothing
+  ACTITIME_TOOLS, ACTITIME_EXCLUDE_TOOLS   allow / deny tools by name
+  ACTITIME_LOG_LEVEL      debug, info, warn (default info), error, silent; logs go to stderr
+  ACTITIME_ALLOW_INSECURE=1   permit http:// to a non-local host (sends the password in clear text)
+`;
+
+const SERVE_OPTIONS = {
+  demo: { type: 'boolean' },
+  'demo-user': { type: 'string' },
+  'read-only': { type: 'boolean' },
+  toolsets: { type: 'string' },
+  all: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+class UsageError extends Error {}
+
+/** One line on stderr; nothing on stdout. */
+function fail(message: string, code: number): never {
+  process.stderr.write(`actitime-mcp: ${redact(message)}\n`);
+  process.exit(code);
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'simulator') return runSimulatorCommand(argv.slice(1));
+
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: SERVE_OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message.split('\n')[0]! : String(err));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (values.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  const command = positionals[0] ?? 'serve';
+  if (positionals.length > 1 || (command !== 'serve' && command !== 'tools')) {
+    throw new UsageError(`unknown command ${positionals.join(' ')}; see actitime-mcp --help`);
+  }
+  const flags: CliFlags = {
+    ...(values.demo ? { demo: true } : {}),
+    ...(values['demo-user'] === undefined ? {} : { demoUser: values['demo-user'] }),
+    ...(values['read-only'] ? { readOnly: true } : {}),
+    ...(values.toolsets === undefined ? {} : { toolsets: values.toolsets }),
+  };
+  if (command === 'tools') return printTools(flags, values.all === true);
+  if (values.all) throw new UsageError('--all belongs to the tools command');
+  return serve(flags);
+}
+
+function printTools(flags: CliFlags, all: boolean): void {
+  const settings = parseSettings(process.env, flags);
+  const tools = all ? ALL_TOOLS : selectTools(settings);
+  const list = tools.map((t) => ({
+    name: t.name,
+    title: t.title,
+    toolset: t.toolset,
+    access: t.access,
+    annotations: annotationsOf(t),
+    description: t.description,
+    inputSchema: z.toJSONSchema(strictInput(t), { io: 'input', target: 'draft-7' }),
+    outputSchema: z.toJSONSchema(t.outputSchema, { io: 'output', target: 'draft-7' }),
+  }));
+  process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+}
+
+async function serve(flags: CliFlags): Promise<void> {
+  const settings = parseSettings(process.env, flags);
+  logger.level = settings.logLevel;
+  selectTools(settings); // unknown names in the allow/deny lists fail here, before anything starts
+
+  let sim: SimulatorHandle | undefined;
+  if (settings.demo) sim = await startSimulator({ host: '127.0.0.1', port: 0 });
+  let config;
+  try {
+    config = completeConfig(settings, process.env, sim?.baseUrl);
+  } catch (err) {
+    await sim?.close();
+    throw err;
+  }
+  if (sim) {
+    process.stderr.write(
+      `actitime-mcp: ${process.env.ACTITIME_URL?.trim() ? '--demo given' : 'no ACTITIME_URL configured'} — ` +
+        `serving the embedded demo actiTIME at ${sim.baseUrl} as ${settings.demoUser}\n`,
+    );
+  }
+  logger.info(`actitime-mcp ${VERSION}: ${describe(config)}`);
+
+  const client = new ActitimeClient(config.client, { logger });
+  const server = buildServer({ client, config, logger });
+  await serveStdio(server, {
+    logger,
+    onShutdown: async () => {
+      await client.close();
+      await sim?.close();
+    },
+  });
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError) fail(`${err.message}; see actitime-mcp --help`, 2);
+  if (err instanceof ConfigError) fail(`configuration error: ${err.message}`, 1);
+  fail(`cannot start: ${err instanceof Error ? err.message : String(err)}`, 1);
+});

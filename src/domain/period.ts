@@ -1,0 +1,257 @@
+/**
+ * The period grammar: what "this week" or "2026-W47" means for one user, as an inclusive range of calendar
+ * dates. "Today" is taken in the user's time zone (their actiTIME time-zone group); weeks start on the
+ * company's first day of the week (GET /info format.dayOfWeekStart, 0 = Sunday … 6 = Saturday), except ISO weeks,
+ * which are Monday–Sunday by definition.
+ *
+ * Only "now" depends on the zone. Every later step is calendar arithmetic on dates held in UTC, so daylight
+ * saving changes cannot shift a day (a 23- or 25-hour day is still one date).
+ *
+ * Weekday names: `monday` = the most recent Monday, today included; `last monday` = the Monday before today
+ * (never today); `next monday` = the Monday after today (never today).
+ */
+import { DateTime } from 'luxon';
+
+import { ToolError } from './errors.js';
+
+export interface PeriodOptions {
+  /** IANA zone of the user, e.g. `Europe/London`. */
+  timeZone: string;
+  /** First day of the week: 0 = Sunday … 6 = Saturday (actiTIME's format.dayOfWeekStart). */
+  weekStart: number;
+  /** The present moment; defaults to Date.now(). */
+  now?: Date | number;
+  /** Input field name used in errors. Default `period`. */
+  field?: string;
+  /** Longest accepted range in days. Default 366 (SEC-IN-03). */
+  maxDays?: number;
+}
+
+export interface Period {
+  /** First day, `YYYY-MM-DD`. */
+  from: string;
+  /** Last day (inclusive), `YYYY-MM-DD`. */
+  to: string;
+  /** Number of days, from and to included. */
+  days: number;
+  timeZone: string;
+  weekStart: number;
+}
+
+export const MAX_PERIOD_DAYS = 366;
+const MIN_DATE = '1970-01-01';
+const MAX_DATE = '3000-12-31';
+
+export const PERIOD_EXAMPLES =
+  'today, yesterday, tomorrow, this week, last week, next week, this month, last month, next month, ' +
+  'last 7 days, next 7 days, monday (the most recent), last friday, YYYY-MM-DD, YYYY-MM-DD..YYYY-MM-DD, ' +
+  '2026-W47 (ISO week), 2026-11 (month)';
+
+const WEEKDAYS: Record<string, number> = {
+  sunday: 0,
+  sun: 0,
+  monday: 1,
+  mon: 1,
+  tuesday: 2,
+  tue: 2,
+  tues: 2,
+  wednesday: 3,
+  wed: 3,
+  thursday: 4,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  friday: 5,
+  fri: 5,
+  saturday: 6,
+  sat: 6,
+};
+
+type Day = DateTime; // always a UTC midnight: a calendar date, not an instant
+
+/** Resolves a period spec to an inclusive date range; throws ToolError('validation') naming the field. */
+export function parsePeriod(spec: string, options: PeriodOptions): Period {
+  const field = options.field ?? 'period';
+  const maxDays = options.maxDays ?? MAX_PERIOD_DAYS;
+  const weekStart = checkWeekStart(options.weekStart);
+  const today = todayIn(options.timeZone, options.now, field);
+  const text = spec.trim().toLowerCase().replace(/\s+/g, ' ');
+  if (text.length === 0 || text.length > 64) throw notUnderstood(spec, field);
+
+  const [from, to] = rangeOf(text, today, weekStart, field, spec);
+  if (to < from) {
+    throw new ToolError('validation', `${field}: the start ${iso(from)} is after the end ${iso(to)}`, {
+      field,
+      hint: 'give the earlier date first',
+    });
+  }
+  for (const d of [from, to]) {
+    if (iso(d) < MIN_DATE || iso(d) > MAX_DATE) {
+      throw new ToolError('validation', `${field}: ${iso(d)} is outside ${MIN_DATE}…${MAX_DATE}`, { field });
+    }
+  }
+  const days = Math.round(to.diff(from, 'days').days) + 1;
+  if (days > maxDays) {
+    throw new ToolError('validation', `${field}: ${days} days is longer than the ${maxDays}-day maximum`, {
+      field,
+      hint: 'split the request into shorter periods',
+    });
+  }
+  return { from: iso(from), to: iso(to), days, timeZone: options.timeZone, weekStart };
+}
+
+/** Resolves a spec that names one day (`today`, `yesterday`, `friday`, `2026-11-20`) to `YYYY-MM-DD`. */
+export function resolveDate(spec: string, options: PeriodOptions): string {
+  const field = options.field ?? 'date';
+  const period = parsePeriod(spec, { ...options, field });
+  if (period.days !== 1) {
+    throw new ToolError('validation', `${field}: "${short(spec)}" is ${period.days} days, expected a single day`, {
+      field,
+      hint: 'use a date (YYYY-MM-DD), today, yesterday or a weekday name',
+    });
+  }
+  return period.from;
+}
+
+/** Today's date (`YYYY-MM-DD`) in a zone. */
+export function todayDate(timeZone: string, now?: Date | number): string {
+  return iso(todayIn(timeZone, now, 'timeZone'));
+}
+
+/** True when `text` is a real calendar date written `YYYY-MM-DD`. */
+export function isCalendarDate(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && DateTime.fromISO(text, { zone: 'utc' }).isValid;
+}
+
+/** Every date from `from` to `to` inclusive (both `YYYY-MM-DD`). */
+export function eachDate(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = day(from); iso(d) <= to; d = d.plus({ days: 1 })) out.push(iso(d));
+  return out;
+}
+
+/** `date` plus `n` days (n may be negative). */
+export function addDays(date: string, n: number): string {
+  return iso(day(date).plus({ days: n }));
+}
+
+/** 0 = Sunday … 6 = Saturday, like actiTIME's dayOfWeekStart. */
+export function weekdayOf(date: string): number {
+  return day(date).weekday % 7;
+}
+
+function rangeOf(text: string, today: Day, weekStart: number, field: string, spec: string): [Day, Day] {
+  switch (text) {
+    case 'today':
+      return [today, today];
+    case 'yesterday':
+      return single(today.minus({ days: 1 }));
+    case 'tomorrow':
+      return single(today.plus({ days: 1 }));
+    case 'this week':
+    case 'current week':
+      return week(startOfWeek(today, weekStart));
+    case 'last week':
+    case 'previous week':
+      return week(startOfWeek(today, weekStart).minus({ days: 7 }));
+    case 'next week':
+      return week(startOfWeek(today, weekStart).plus({ days: 7 }));
+    case 'this month':
+    case 'current month':
+      return month(today.startOf('month'));
+    case 'last month':
+    case 'previous month':
+      return month(today.startOf('month').minus({ months: 1 }));
+    case 'next month':
+      return month(today.startOf('month').plus({ months: 1 }));
+  }
+
+  let m = /^(last|past|next) (\d{1,4}) days?$/.exec(text);
+  if (m) {
+    const n = Number(m[2]);
+    if (n < 1) throw notUnderstood(spec, field);
+    return m[1] === 'next' ? [today, today.plus({ days: n - 1 })] : [today.minus({ days: n - 1 }), today];
+  }
+
+  m = /^(?:(last|next|this) )?([a-z]+)$/.exec(text);
+  if (m && m[2] !== undefined && WEEKDAYS[m[2]] !== undefined) {
+    const target = WEEKDAYS[m[2]]!;
+    const back = (today.weekday % 7) - target;
+    const sinceLast = (back + 7) % 7; // 0 when today is that weekday
+    if (m[1] === 'next') return single(today.plus({ days: 7 - sinceLast }));
+    if (m[1] === 'last') return single(today.minus({ days: sinceLast === 0 ? 7 : sinceLast }));
+    return single(today.minus({ days: sinceLast }));
+  }
+
+  m = /^(\S+) ?(?:\.\.|to) ?(\S+)$/.exec(text);
+  if (m && m[1] !== undefined && m[2] !== undefined) {
+    return [parseDay(m[1], field, spec), parseDay(m[2], field, spec)];
+  }
+
+  m = /^(\d{4})-w(\d{2})$/.exec(text);
+  if (m) {
+    const start = DateTime.fromObject({ weekYear: Number(m[1]), weekNumber: Number(m[2]), weekday: 1 }, { zone: 'utc' });
+    if (!start.isValid || start.weekNumber !== Number(m[2])) {
+      throw new ToolError('validation', `${field}: ${spec.trim()} is not an ISO week of that year`, { field });
+    }
+    return week(start);
+  }
+
+  m = /^(\d{4})-(\d{2})$/.exec(text);
+  if (m) {
+    const start = DateTime.fromObject({ year: Number(m[1]), month: Number(m[2]), day: 1 }, { zone: 'utc' });
+    if (!start.isValid) throw new ToolError('validation', `${field}: ${spec.trim()} is not a month`, { field });
+    return month(start);
+  }
+
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return single(parseDay(text, field, spec));
+  throw notUnderstood(spec, field);
+}
+
+function parseDay(text: string, field: string, spec: string): Day {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) throw notUnderstood(spec, field);
+  const d = DateTime.fromISO(text, { zone: 'utc' });
+  if (!d.isValid) {
+    throw new ToolError('validation', `${field}: ${text} is not a real calendar date`, {
+      field,
+      hint: 'dates are YYYY-MM-DD',
+    });
+  }
+  return d;
+}
+
+function todayIn(timeZone: string, now: Date | number | undefined, field: string): Day {
+  const ms = now === undefined ? Date.now() : typeof now === 'number' ? now : now.getTime();
+  const local = DateTime.fromMillis(ms, { zone: timeZone });
+  if (!local.isValid) {
+    throw new ToolError('validation', `unknown time zone "${short(timeZone)}"`, { field: field === 'period' ? 'timeZone' : field });
+  }
+  return DateTime.fromObject({ year: local.year, month: local.month, day: local.day }, { zone: 'utc' });
+}
+
+function checkWeekStart(weekStart: number): number {
+  if (!Number.isInteger(weekStart) || weekStart < 0 || weekStart > 6) {
+    throw new ToolError('validation', `weekStart must be 0 (Sunday) … 6 (Saturday), got ${weekStart}`, {
+      field: 'weekStart',
+    });
+  }
+  return weekStart;
+}
+
+function startOfWeek(d: Day, weekStart: number): Day {
+  return d.minus({ days: (d.weekday % 7 - weekStart + 7) % 7 });
+}
+
+const single = (d: Day): [Day, Day] => [d, d];
+const week = (start: Day): [Day, Day] => [start, start.plus({ days: 6 })];
+const month = (start: Day): [Day, Day] => [start, start.endOf('month').startOf('day')];
+const day = (date: string): Day => DateTime.fromISO(date, { zone: 'utc' });
+const iso = (d: Day): string => d.toISODate() ?? 'invalid';
+const short = (s: string): string => (s.length > 40 ? s.slice(0, 40) + '…' : s);
+
+function notUnderstood(spec: string, field: string): ToolError {
+  return new ToolError('validation', `${field}: "${short(spec.trim())}" is not a period I understand`, {
+    field,
+    hint: `use one of: ${PERIOD_EXAMPLES}`,
+  });
+}

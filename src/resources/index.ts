@@ -1,0 +1,41 @@
+/**
+ * MCP resources: read-only views an assistant can attach as context. Each is JSON text, cleaned like tool
+ * results (SEC-OUT-06); a failure becomes a JSON-RPC error with the same trusted message a tool would give.
+ */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+
+import { getInfo } from '../actitime/resources/info.js';
+import { sanitizeDeep } from '../domain/sanitize.js';
+import type { ServerContext } from '../tools/context.js';
+import { errorBody } from '../tools/format.js';
+
+export function registerResources(server: McpServer, ctx: ServerContext): void {
+  server.registerResource(
+    'settings',
+    'actitime://settings',
+    {
+      title: 'actiTIME settings',
+      description:
+        'System settings of the actiTIME installation (GET /info): company, custom names for customer/project/task, ' +
+        'number and date formats, first day of the week, enabled features, limits.',
+      mimeType: 'application/json',
+    },
+    async (uri, extra) => {
+      const info = await readOrThrow(ctx, 'actitime://settings', () => getInfo(ctx.client, { signal: extra.signal }));
+      return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(sanitizeDeep(info)) }] };
+    },
+  );
+}
+
+/** Runs a read for a resource; known errors keep their trusted message, anything else is logged and hidden. */
+export async function readOrThrow<T>(ctx: ServerContext, uri: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    const body = errorBody(err);
+    if (body) throw new McpError(ErrorCode.InternalError, `${body.error.message}${body.error.hint ? ` (${body.error.hint})` : ''}`);
+    ctx.logger.error(`unexpected error reading ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    throw new McpError(ErrorCode.InternalError, 'internal error in actitime-mcp; details were written to the server log');
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * buildServer: one McpServer offering the selected tools and the resources. Tool calls go through one
+ * dispatcher (callTool below) so every call is validated, run and formatted the same way.
+ */
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { CallToolRequestSchema, ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+
+import { capUntrusted } from './domain/sanitize.js';
+import { registerResources } from './resources/index.js';
+import { createToolContext, SessionLookups, type CallExtra, type ServerContext } from './tools/context.js';
+import { annotationsOf, strictInput, type AnyTool } from './tools/define.js';
+import { formatError, formatSuccess, zodErrorBody } from './tools/format.js';
+import { instructionsFor, selectTools } from './tools/registry.js';
+import { VERSION } from './config.js';
+
+export interface BuildServerOptions {
+  /** The tools to offer instead of the configured selection (tests). */
+  tools?: readonly AnyTool[];
+  /** Tools offered in addition to the selection (tests, e.g. a tool that throws on purpose). */
+  extraTools?: readonly AnyTool[];
+}
+
+export function buildServer(ctx: ServerContext, options: BuildServerOptions = {}): McpServer {
+  const tools = [...(options.tools ?? selectTools(ctx.config)), ...(options.extraTools ?? [])];
+  const server = new McpServer(
+    { name: 'actitime-mcp', title: 'actiTIME', version: VERSION },
+    {
+      capabilities: { tools: { listChanged: false }, resources: {} },
+      instructions: instructionsFor(tools, ctx.config.readOnly),
+    },
+  );
+
+  const byName = new Map<string, { tool: AnyTool; input: ReturnType<typeof strictInput> }>();
+  for (const tool of tools) {
+    if (byName.has(tool.name)) throw new Error(`duplicate tool name ${tool.name}`);
+    const input = strictInput(tool);
+    byName.set(tool.name, { tool, input });
+    // The SDK lists the tool and converts its zod schemas to JSON Schema; calls never reach this callback
+    // because the tools/call handler is replaced below.
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: input,
+        outputSchema: tool.outputSchema,
+        annotations: annotationsOf(tool),
+      },
+      () => {
+        throw new Error('unreachable: tools/call is dispatched by buildServer');
+      },
+    );
+  }
+
+  const lookups = new SessionLookups(ctx.client);
+
+  /**
+   * Replaces the SDK's tools/call handler, which would answer invalid arguments with its own plain-text
+   * message: ours returns the structured `{error: {kind: 'validation', field}}` body, strictly before any
+   * request to actiTIME (SEC-IN-01), and sends every result through format.ts.
+   */
+  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    const name = request.params.name;
+    const entry = byName.get(name);
+    if (!entry) {
+      // Hidden tools (read-only mode, deny list, disabled toolsets) are indistinguishable from unknown ones.
+      throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${capUntrusted(name, 64)}`);
+    }
+    const { tool, input } = entry;
+    const parsed = await input.safeParseAsync(request.params.arguments ?? {});
+    if (!parsed.success) {
+      return { content: [{ type: 'text', text: JSON.stringify(zodErrorBody(parsed.error)) }], isError: true };
+    }
+    const toolCtx = createToolContext(ctx, lookups, extra as unknown as CallExtra);
+    const started = Date.now();
+    try {
+      const result = await tool.handler(parsed.data, toolCtx);
+      ctx.logger.debug(`tool ${name} succeeded`, { ms: Date.now() - started });
+      return formatSuccess(name, result, tool.outputSchema, ctx.logger) as CallToolResult;
+    } catch (err) {
+      ctx.logger.debug(`tool ${name} failed`, { ms: Date.now() - started, kind: errorKind(err) });
+      return formatError(name, err, ctx.logger) as CallToolResult;
+    }
+  });
+
+  registerResources(server, ctx);
+  return server;
+}
+
+function errorKind(err: unknown): string {
+  if (err && typeof err === 'object' && 'kind' in err && typeof err.kind === 'string') return err.kind;
+  return err instanceof Error ? err.name : typeof err;
+}

@@ -1,0 +1,93 @@
+/**
+ * `actitime-mcp simulator [--port N] [--host 127.0.0.1] [--today YYYY-MM-DD] [--seed demo|empty]`: the seeded
+ * simulator as a standalone process. Everything it says goes to stderr; stdout stays empty. It runs until
+ * SIGINT or SIGTERM, then closes and exits 0. A bad flag prints one line and exits 2.
+ */
+import { isCalendarDate, startSimulator } from './server.js';
+import type { SimulatorOptions } from './types.js';
+
+const USAGE =
+  'usage: actitime-mcp simulator [--port N] [--host 127.0.0.1|::1|localhost] [--today YYYY-MM-DD] [--seed demo|empty]';
+
+class UsageError extends Error {}
+
+/** Options from the arguments after `simulator` (a leading `simulator` word is skipped too). */
+export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions & { help?: boolean } {
+  const args = argv[0] === 'simulator' ? argv.slice(1) : [...argv];
+  const options: SimulatorOptions & { help?: boolean } = { host: '127.0.0.1', port: 0 };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--help' || arg === '-h') {
+      options.help = true;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
+    if (!['--port', '--host', '--today', '--seed'].includes(name))
+      throw new UsageError(`unknown option ${arg}`);
+    if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+    switch (name) {
+      case '--port': {
+        const port = Number(value);
+        if (!/^\d+$/.test(value) || port > 65_535)
+          throw new UsageError(`--port must be 0…65535, got ${value}`);
+        options.port = port;
+        break;
+      }
+      case '--host':
+        if (!['127.0.0.1', '::1', 'localhost'].includes(value.toLowerCase())) {
+          throw new UsageError(`--host must be a loopback address (127.0.0.1, ::1, localhost), got ${value}`);
+        }
+        options.host = value;
+        break;
+      case '--today':
+        if (!isCalendarDate(value))
+          throw new UsageError(`--today must be a real YYYY-MM-DD date, got ${value}`);
+        options.today = value;
+        break;
+      case '--seed':
+        if (value !== 'demo' && value !== 'empty')
+          throw new UsageError(`--seed must be demo or empty, got ${value}`);
+        options.seed = value;
+        break;
+    }
+  }
+  return options;
+}
+
+export async function runSimulatorCommand(argv: string[]): Promise<void> {
+  let options: ReturnType<typeof parseSimulatorArgs>;
+  try {
+    options = parseSimulatorArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`actitime-mcp simulator: ${err.message}; ${USAGE}\n`);
+    process.exit(2);
+  }
+  if (options.help) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  delete options.help;
+
+  let sim: Awaited<ReturnType<typeof startSimulator>>;
+  try {
+    sim = await startSimulator(options);
+  } catch (err) {
+    process.stderr.write(
+      `actitime-mcp simulator: cannot start: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+    process.exit(1);
+  }
+  process.stderr.write(`actiTIME simulator: ${sim.baseUrl}\n`);
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  // A second signal during shutdown ends the process at once.
+  process.once(signal, () => process.exit(0));
+  await sim.close();
+  process.exit(0);
+}

@@ -1,0 +1,141 @@
+/**
+ * POST /batch (§2.14): operations run in order through the same router as single calls, with the batch's
+ * user, each independently (no transaction). Each operation counts as one request against the rate limit; an
+ * operation over the limit gets 429 in its slot and the next ones are still tried. The batch request itself is
+ * admitted by the limiter but not counted, so a full batch of `maxBatchSize` fits a fresh per-second window.
+ * Nested batches are refused per slot (400 invalid_argument). Shape errors in any operation reject the whole
+ * batch before anything runs, like an oversize batch.
+ */
+import { errorBody, errorOutcome, type Outcome } from '../errors-http.js';
+import type { RateLimiter } from '../rate-limit.js';
+import type { RequestLog } from '../request-log.js';
+import { decodeRelativePath } from '../router.js';
+import type { StoreUser } from '../store.js';
+import {
+  SimError,
+  type HttpMethod,
+  type RecordedRequest,
+  type RouteContext,
+  type RouteRegistrar,
+  type RouteResult,
+  type SimulatorLimits,
+} from '../types.js';
+
+const BATCH_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
+const BODY_METHODS: readonly HttpMethod[] = ['POST', 'PATCH', 'PUT'];
+const MODES = ['always', 'never', 'get'] as const;
+type Mode = (typeof MODES)[number];
+
+export interface BatchDeps {
+  limits: SimulatorLimits;
+  limiter: RateLimiter;
+  log: RequestLog;
+  /** The recorded HTTP request a route context was built for (the batch's own log entry). */
+  recordOf(ctx: RouteContext): RecordedRequest | undefined;
+  /** Routes and runs one operation for `user`: 404/405 and handler errors come back as outcomes. */
+  route(
+    method: HttpMethod,
+    segments: string[],
+    query: URLSearchParams,
+    body: unknown,
+    user: StoreUser,
+    record: RecordedRequest,
+  ): Promise<Outcome>;
+}
+
+interface Operation {
+  id?: unknown;
+  method: HttpMethod;
+  relativeUrl: string;
+  body?: unknown;
+}
+
+export interface BatchSlot {
+  id?: unknown;
+  status: number;
+  body?: unknown;
+}
+
+export function registerBatchRoute(r: RouteRegistrar, deps: BatchDeps): void {
+  r.add('POST', '/batch', (ctx) => runBatch(ctx, deps));
+}
+
+async function runBatch(ctx: RouteContext, deps: BatchDeps): Promise<RouteResult> {
+  const mode = parseMode(ctx.query.get('includeResponseBody'));
+  if (!Array.isArray(ctx.body)) throw new SimError(400, 'invalid_argument', undefined, 'body');
+  if (ctx.body.length > deps.limits.maxBatchSize) throw new SimError(400, 'batch_too_large');
+  const operations = ctx.body.map((op: unknown, i) => validateOperation(op, i));
+  const parent = deps.recordOf(ctx);
+  if (!parent) throw new Error('batch: no request record for this context');
+
+  const slots: BatchSlot[] = [];
+  for (const op of operations) {
+    const outcome = await runOperation(op, ctx.user, parent, deps);
+    // Built in this order so the JSON reads `{id, status, body}`.
+    const slot: BatchSlot =
+      op.id !== undefined ? { id: op.id, status: outcome.status } : { status: outcome.status };
+    const wanted = mode === 'always' || (mode === 'get' && op.method === 'GET');
+    if (wanted && outcome.body !== undefined) slot.body = outcome.body;
+    slots.push(slot);
+  }
+  return { status: 200, body: slots };
+}
+
+function parseMode(value: string | null): Mode {
+  if (value === null) return 'always';
+  const mode = MODES.find((m) => m === value);
+  if (!mode) throw new SimError(400, 'invalid_argument', undefined, 'includeResponseBody');
+  return mode;
+}
+
+function validateOperation(op: unknown, index: number): Operation {
+  const invalid = (field: string): SimError =>
+    new SimError(400, 'invalid_argument', undefined, `[${index}].${field}`);
+  if (typeof op !== 'object' || op === null || Array.isArray(op)) {
+    throw new SimError(400, 'invalid_argument', undefined, `[${index}]`);
+  }
+  const { id, method, relativeUrl, body } = op as Record<string, unknown>;
+  const verb = BATCH_METHODS.find((m) => m === method);
+  if (!verb) throw invalid('method');
+  if (typeof relativeUrl !== 'string' || relativeUrl.trim() === '') throw invalid('relativeUrl');
+  if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') throw invalid('id');
+  return { id, method: verb, relativeUrl, body };
+}
+
+async function runOperation(
+  op: Operation,
+  user: StoreUser,
+  parent: RecordedRequest,
+  deps: BatchDeps,
+): Promise<Outcome> {
+  const q = op.relativeUrl.indexOf('?');
+  const pathPart = q < 0 ? op.relativeUrl : op.relativeUrl.slice(0, q);
+  const query = new URLSearchParams(q < 0 ? '' : op.relativeUrl.slice(q + 1));
+  const relative = pathPart.startsWith('/') ? pathPart : `/${pathPart}`;
+  const target = decodeRelativePath(relative);
+  const body = BODY_METHODS.includes(op.method) ? op.body : undefined;
+
+  const record = deps.log.beginSub(parent, {
+    method: op.method,
+    rawPath: `/api/v1${relative}`,
+    path: target.path,
+    query: Object.fromEntries(query),
+    body,
+    username: user.username,
+  });
+  let outcome: Outcome;
+  if (!deps.limiter.take(user.id).allowed) {
+    outcome = errorOutcome(429, 'too_many_requests');
+  } else if (!target.segments) {
+    outcome = errorOutcome(400, 'invalid_argument');
+  } else if (target.segments.length === 1 && target.segments[0] === 'batch') {
+    outcome = {
+      status: 400,
+      body: errorBody(new SimError(400, 'invalid_argument', undefined, 'relativeUrl')),
+    };
+  } else {
+    outcome = await deps.route(op.method, target.segments, query, body, user, record);
+  }
+  deps.log.endSub(record, outcome.status);
+  return outcome;
+}

@@ -1,0 +1,122 @@
+/** Customers (reference §2.3) with their comments and assigned users. */
+import { commonFilter, paginate, parsePage, parseSort } from '../list.js';
+import { accessDenied, canManageScope, canReadCustomer, managesCustomer, notFound } from '../permissions.js';
+import type { Customer } from '../store.js';
+import { SimError, type RouteContext, type RouteRegistrar } from '../types.js';
+import {
+  assignedUsers,
+  bodyObject,
+  commentsList,
+  has,
+  nameField,
+  nameTaken,
+  noContent,
+  nullableString,
+  ok,
+  optionalBool,
+  pathId,
+  revokeFlag,
+} from './common.js';
+import { customerOut, customerView } from './views.js';
+
+/** The customer behind `:id`: missing → 404, invisible → 403. */
+export function visibleCustomer(ctx: RouteContext): Customer {
+  const c = ctx.store.customers.get(pathId(ctx));
+  if (!c) throw notFound('id');
+  if (!canReadCustomer(ctx.store, ctx.user, c)) throw accessDenied();
+  return c;
+}
+
+function emit(ctx: RouteContext, event: string, c: Customer): void {
+  const { store } = ctx;
+  const plain = customerView(store, c, ctx.apiBaseUrl);
+  store.hooks.emit(event, (sub) => (canReadCustomer(store, sub, c) ? plain : null));
+}
+
+export function registerCustomers(r: RouteRegistrar): void {
+  r.add('GET', '/customers', (ctx) => {
+    const { store, user, query } = ctx;
+    const page = parsePage(query, store.limits.maxQueryLimit);
+    const filter = commonFilter<Customer>(query, { ids: true, name: true, words: true, archived: true });
+    const sort = parseSort<Customer>(query, { name: (c) => c.name, created: (c) => c.created });
+    const items = [...store.customers.values()].filter((c) => filter(c) && canReadCustomer(store, user, c));
+    items.sort(sort);
+    const env = paginate(items, page);
+    return ok({ ...env, items: env.items.map((c) => customerOut(store, user, c, ctx.apiBaseUrl)) });
+  });
+
+  r.add('GET', '/customers/:id', (ctx) =>
+    ok(customerOut(ctx.store, ctx.user, visibleCustomer(ctx), ctx.apiBaseUrl)),
+  );
+
+  r.add('POST', '/customers', (ctx) => {
+    const { store, user } = ctx;
+    if (!canManageScope(user)) throw accessDenied();
+    const body = bodyObject(ctx);
+    const name = nameField(body);
+    const description = nullableString(body, 'description') ?? null;
+    const archived = optionalBool(body, 'archived') ?? false;
+    if (
+      nameTaken(
+        [...store.customers.values()].map((c) => c.name),
+        name,
+      )
+    )
+      throw new SimError(400, 'customer_exists', undefined, 'name');
+    const c = store.addCustomer({
+      id: store.nextId(store.customers),
+      name,
+      description,
+      archived,
+      created: store.clockMs(),
+    });
+    // A manager who creates a customer administers it (else it would vanish from their view at once).
+    if (user.role === 'manager') user.scopeCustomerIds.add(c.id);
+    emit(ctx, 'customer.create', c);
+    return ok(customerOut(store, user, c, ctx.apiBaseUrl));
+  });
+
+  r.add('PATCH', '/customers/:id', (ctx) => {
+    const { store, user } = ctx;
+    const c = visibleCustomer(ctx);
+    if (!managesCustomer(user, c.id)) throw accessDenied();
+    const body = bodyObject(ctx);
+    const name = has(body, 'name') ? nameField(body) : undefined;
+    const description = nullableString(body, 'description');
+    const archived = optionalBool(body, 'archived');
+    if (
+      name !== undefined &&
+      nameTaken(
+        [...store.customers.values()].filter((o) => o.id !== c.id).map((o) => o.name),
+        name,
+      )
+    )
+      throw new SimError(400, 'customer_exists', undefined, 'name');
+    if (name !== undefined) c.name = name;
+    if (description !== undefined) c.description = description;
+    if (archived !== undefined) c.archived = archived;
+    emit(ctx, 'customer.update', c);
+    return ok(customerOut(store, user, c, ctx.apiBaseUrl));
+  });
+
+  r.add('DELETE', '/customers/:id', (ctx) => {
+    const { store, user } = ctx;
+    const c = visibleCustomer(ctx);
+    if (!managesCustomer(user, c.id)) throw accessDenied();
+    const revoke = revokeFlag(ctx.query);
+    const taskIds = store.tasksOfProjects(new Set(store.projectsOfCustomer(c.id)));
+    const approved = store.approvedWeeksOf(taskIds);
+    if (approved.length > 0 && !revoke) throw new SimError(400, 'approved_time_exists');
+    store.hooks.emit('customer.delete', (sub) => (canReadCustomer(store, sub, c) ? { id: c.id } : null));
+    store.revokeApprovals(approved);
+    store.deleteCustomer(c.id);
+    return noContent();
+  });
+
+  r.add('GET', '/customers/:id/comments', (ctx) => commentsList(ctx, 'customer', visibleCustomer(ctx).id));
+
+  r.add('GET', '/customers/:id/assignedUsers', (ctx) => {
+    const c = visibleCustomer(ctx);
+    return ok({ userIds: assignedUsers(ctx.store, { customerId: c.id }) });
+  });
+}

@@ -1,0 +1,30 @@
+/**
+ * Every resource route of the reference except POST /batch (registered by the HTTP layer). Paths of §2.18
+ * (/settings, /holidays, /approvalStatus, /userGroups, /timetrack/totals) are deliberately absent: 404.
+ */
+import type { RouteRegistrar } from '../types.js';
+import { registerCustomers } from './customers.js';
+import { registerHooks } from './hooks.js';
+import { registerInfo } from './info.js';
+import { registerLeavetime } from './leavetime.js';
+import { registerProjects } from './projects.js';
+import { registerReference } from './reference.js';
+import { registerTasks } from './tasks.js';
+import { registerTimetrack } from './timetrack.js';
+import { registerUserRates } from './userRates.js';
+import { registerUsers } from './users.js';
+import { registerWorkflowStatuses } from './workflowStatuses.js';
+
+export function registerRoutes(r: RouteRegistrar): void {
+  registerInfo(r);
+  registerUsers(r);
+  registerCustomers(r);
+  registerProjects(r);
+  registerTasks(r);
+  registerTimetrack(r);
+  registerLeavetime(r);
+  registerReference(r);
+  registerWorkflowStatuses(r);
+  registerHooks(r);
+  registerUserRates(r);
+}

@@ -1,0 +1,159 @@
+/**
+ * What a tool handler gets besides its arguments: the actiTIME client, the configuration, a logger, the
+ * call's cancellation signal, progress reporting, and a few per-session lookups most tools need.
+ */
+import type { ActitimeClient } from '../actitime/client.js';
+import { getInfo } from '../actitime/resources/info.js';
+import { getTimeZoneGroup } from '../actitime/resources/reference.js';
+import { getMe } from '../actitime/resources/users.js';
+import type { Info, User } from '../actitime/schemas.js';
+import { CancelledError } from '../actitime/errors.js';
+import type { ServerConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+
+export interface ToolContext {
+  client: ActitimeClient;
+  config: ServerConfig;
+  logger: Logger;
+  /** Aborted when the MCP client cancels the call or the server shuts down; pass it to every request. */
+  signal: AbortSignal;
+  /** Reports progress to the client; a no-op when the client sent no progressToken. */
+  progress(progress: number, total?: number, message?: string): Promise<void>;
+  /** The authenticated user (GET /users/me), cached for the session. */
+  me(): Promise<User>;
+  /** System settings (GET /info), cached for the session. */
+  settings(): Promise<Info>;
+  /**
+   * How the authenticated user counts days: the IANA zone of their time-zone group and the company's first
+   * day of the week (0 = Sunday … 6). Feed it to parsePeriod / resolveDate (src/domain/period.ts).
+   */
+  calendar(): Promise<Calendar>;
+}
+
+export interface Calendar {
+  timeZone: string;
+  weekStart: number;
+}
+
+/** Everything buildServer needs; one per server (per MCP session). */
+export interface ServerContext {
+  client: ActitimeClient;
+  config: ServerConfig;
+  logger: Logger;
+}
+
+/** The parts of the SDK's RequestHandlerExtra a tool context is built from. */
+export interface CallExtra {
+  signal: AbortSignal;
+  _meta?: { progressToken?: string | number } & Record<string, unknown>;
+  sendNotification(notification: {
+    method: 'notifications/progress';
+    params: { progressToken: string | number; progress: number; total?: number; message?: string };
+  }): Promise<void>;
+}
+
+/** How long session lookups (me, settings, calendar) are trusted before being read again. */
+const SESSION_TTL_MS = 5 * 60_000;
+
+/** Per-server memo of the lookups every tool shares; failures are not remembered. */
+export class SessionLookups {
+  private readonly memo = new Map<string, { at: number; value: Promise<unknown> }>();
+
+  constructor(
+    private readonly client: ActitimeClient,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  me(signal: AbortSignal): Promise<User> {
+    return this.cached('me', signal, () => getMe(this.client, {}));
+  }
+
+  settings(signal: AbortSignal): Promise<Info> {
+    return this.cached('settings', signal, () => getInfo(this.client, {}));
+  }
+
+  calendar(signal: AbortSignal): Promise<Calendar> {
+    return this.cached('calendar', signal, async () => {
+      const [me, info] = await Promise.all([this.me(signal), this.settings(signal)]);
+      const group = await getTimeZoneGroup(this.client, me.timeZoneGroupId ?? 'default', {});
+      // Servers may leave either unset (§4); the machine running this server is the user's best proxy.
+      return {
+        timeZone: group.timeZoneId || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+        weekStart: info.format?.dayOfWeekStart ?? 1,
+      };
+    });
+  }
+
+  /** Forgets everything, e.g. after a write that changes the user or the settings. */
+  clear(): void {
+    this.memo.clear();
+  }
+
+  /**
+   * The shared lookup runs without any one call's signal (a cancelled call must not fail the others waiting on
+   * it); each caller stops waiting when its own signal aborts.
+   */
+  private cached<T>(key: string, signal: AbortSignal, load: () => Promise<T>): Promise<T> {
+    const hit = this.memo.get(key);
+    let value: Promise<T>;
+    if (hit && this.now() - hit.at < SESSION_TTL_MS) {
+      value = hit.value as Promise<T>;
+    } else {
+      value = load();
+      const entry = { at: this.now(), value };
+      this.memo.set(key, entry);
+      value.catch(() => {
+        if (this.memo.get(key) === entry) this.memo.delete(key);
+      });
+    }
+    return untilAborted(value, signal);
+  }
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new CancelledError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new CancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
+
+export function createToolContext(server: ServerContext, lookups: SessionLookups, extra: CallExtra): ToolContext {
+  const token = extra._meta?.progressToken;
+  return {
+    client: server.client,
+    config: server.config,
+    logger: server.logger,
+    signal: extra.signal,
+    progress: async (progress, total, message) => {
+      if (token === undefined || extra.signal.aborted) return;
+      try {
+        await extra.sendNotification({
+          method: 'notifications/progress',
+          params: {
+            progressToken: token,
+            progress,
+            ...(total === undefined ? {} : { total }),
+            ...(message === undefined ? {} : { message }),
+          },
+        });
+      } catch (err) {
+        // Progress is advisory: a closed transport must not fail the call.
+        server.logger.debug('progress notification not sent', { error: String(err) });
+      }
+    },
+    me: () => lookups.me(extra.signal),
+    settings: () => lookups.settings(extra.signal),
+    calendar: () => lookups.calendar(extra.signal),
+  };
+}
