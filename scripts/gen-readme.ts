@@ -35,7 +35,7 @@ export function firstSentence(text: string): string {
 }
 
 function typeOf(s: JsonSchema): string {
-  if (s.enum) return s.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
+  if (s.enum) return `one of ${s.enum.map((v) => `\`${String(v)}\``).join(', ')}`;
   if (s.anyOf) return s.anyOf.map(typeOf).join(' or ');
   if (s.type === 'array') return `array of ${s.items ? typeOf(s.items) : 'values'}`;
   if (Array.isArray(s.type)) return s.type.join(' or ');
@@ -43,7 +43,8 @@ function typeOf(s: JsonSchema): string {
 }
 
 function escape(text: string): string {
-  return text.replace(/([\\`*_<>|[\]])/g, '\\$1');
+  // Intraword underscores and pipes outside tables are literal in CommonMark; these are not.
+  return text.replace(/([\\`*<>[\]])/g, '\\$1');
 }
 
 function toolSection(tool: AnyTool): string {

@@ -8,11 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
-import {
-  clientConfigFromEnv,
-  describeClientConfig,
-  type ResolvedClientConfig,
-} from './actitime/config.js';
+import { clientConfigFromEnv, describeClientConfig, type ResolvedClientConfig } from './actitime/config.js';
 import { ConfigError } from './actitime/errors.js';
 import { parseLogLevel, type LogLevel } from './logger.js';
 import { DEFAULT_TOOLSETS, TOOL_NAME, TOOLSETS, type Toolset } from './tools/define.js';
@@ -20,7 +16,16 @@ import { DEFAULT_TOOLSETS, TOOL_NAME, TOOLSETS, type Toolset } from './tools/def
 export type Env = Record<string, string | undefined>;
 
 /** Seeded simulator users (actitime-api.md §5). rgray is disabled and nnew not yet hired: both get 401. */
-export const DEMO_USERS = ['admin', 'manager', 'trainee', 'jsmith', 'akowalski', 'pwhite', 'rgray', 'nnew'] as const;
+export const DEMO_USERS = [
+  'admin',
+  'manager',
+  'trainee',
+  'jsmith',
+  'akowalski',
+  'pwhite',
+  'rgray',
+  'nnew',
+] as const;
 
 /** The seed's password for a demo user: the admin's is `manager`, everyone else's is the username. */
 export function demoPassword(username: string): string {
@@ -107,9 +112,12 @@ const SettingsSchema = z.object({
   ACTITIME_LOG_LEVEL: z
     .string()
     .optional()
-    .refine((v) => v === undefined || v.trim() === '' || parseLogLevel(v, 'silent') === v.trim().toLowerCase(), {
-      message: 'ACTITIME_LOG_LEVEL must be debug, info, warn, error or silent',
-    }),
+    .refine(
+      (v) => v === undefined || v.trim() === '' || parseLogLevel(v, 'silent') === v.trim().toLowerCase(),
+      {
+        message: 'ACTITIME_LOG_LEVEL must be debug, info, warn, error or silent',
+      },
+    ),
   ACTITIME_DEMO_USER: z.string().optional(),
 });
 
@@ -122,7 +130,10 @@ export function parseSettings(env: Env, flags: CliFlags = {}): ServerSettings {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const setting = String(issue?.path[0] ?? 'configuration');
-    throw new ConfigError(issue?.message.startsWith(setting) ? issue.message : `${setting}: ${issue?.message}`, setting);
+    throw new ConfigError(
+      issue?.message.startsWith(setting) ? issue.message : `${setting}: ${issue?.message}`,
+      setting,
+    );
   }
   const s = parsed.data;
   const demoUser = (flags.demoUser ?? s.ACTITIME_DEMO_USER ?? 'admin').trim();
@@ -177,7 +188,9 @@ export function describe(config: ServerConfig): string {
 function readVersion(): string {
   try {
     // One level above both src/ and dist/.
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
     return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
   } catch {
     return '0.0.0';

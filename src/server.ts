@@ -3,11 +3,16 @@
  * dispatcher (callTool below) so every call is validated, run and formatted the same way.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { CallToolRequestSchema, ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  McpError,
+  type CallToolResult,
+} from '@modelcontextprotocol/sdk/types.js';
 
 import { capUntrusted } from './domain/sanitize.js';
 import { registerResources } from './resources/index.js';
-import { createToolContext, SessionLookups, type CallExtra, type ServerContext } from './tools/context.js';
+import { createToolContext, SessionLookups, type ServerContext } from './tools/context.js';
 import { annotationsOf, strictInput, type AnyTool } from './tools/define.js';
 import { formatError, formatSuccess, zodErrorBody } from './tools/format.js';
 import { instructionsFor, selectTools } from './tools/registry.js';
@@ -71,15 +76,15 @@ export function buildServer(ctx: ServerContext, options: BuildServerOptions = {}
     if (!parsed.success) {
       return { content: [{ type: 'text', text: JSON.stringify(zodErrorBody(parsed.error)) }], isError: true };
     }
-    const toolCtx = createToolContext(ctx, lookups, extra as unknown as CallExtra);
+    const toolCtx = createToolContext(ctx, lookups, extra);
     const started = Date.now();
     try {
       const result = await tool.handler(parsed.data, toolCtx);
       ctx.logger.debug(`tool ${name} succeeded`, { ms: Date.now() - started });
-      return formatSuccess(name, result, tool.outputSchema, ctx.logger) as CallToolResult;
+      return formatSuccess(name, result, tool.outputSchema, ctx.logger);
     } catch (err) {
       ctx.logger.debug(`tool ${name} failed`, { ms: Date.now() - started, kind: errorKind(err) });
-      return formatError(name, err, ctx.logger) as CallToolResult;
+      return formatError(name, err, ctx.logger);
     }
   });
 

@@ -205,7 +205,8 @@ export class ActitimeClient {
             },
           );
         } catch (err) {
-          failure = err instanceof ActitimeError ? err : new NetworkError('the actiTIME request failed unexpectedly');
+          failure =
+            err instanceof ActitimeError ? err : new NetworkError('the actiTIME request failed unexpectedly');
         } finally {
           if (isProbe) this.settleProbe(result);
         }
@@ -217,7 +218,12 @@ export class ActitimeClient {
           this.observeRateHeaders(result.headers);
           if (!result.error) {
             if (isWrite && CACHED_RESOURCES.has(resource)) this.cache.invalidate(resource);
-            return { data: this.parse(opts.schema, result.body), status: result.status, attempts: state.attempts, goneOnRetry: false };
+            return {
+              data: this.parse(opts.schema, result.body),
+              status: result.status,
+              attempts: state.attempts,
+              goneOnRetry: false,
+            };
           }
           failure = result.error;
         }
@@ -232,7 +238,9 @@ export class ActitimeClient {
         if (failure instanceof ActitimeApiError) {
           if (failure.status === 401) {
             this.authError = failure;
-            this.log.error(`actiTIME ${route}: ${failure.message}; no further requests will be sent with these credentials`);
+            this.log.error(
+              `actiTIME ${route}: ${failure.message}; no further requests will be sent with these credentials`,
+            );
             throw failure;
           }
           if (failure.status === 403 && failure.shortKey === 'ip_banned') {
@@ -246,7 +254,9 @@ export class ActitimeClient {
             failure.status === 404 &&
             failure.shortKey !== 'unknown_resource'
           ) {
-            this.log.warn(`actiTIME ${route}: not found on retry; the first attempt most probably deleted it`);
+            this.log.warn(
+              `actiTIME ${route}: not found on retry; the first attempt most probably deleted it`,
+            );
             if (CACHED_RESOURCES.has(resource)) this.cache.invalidate(resource);
             return { data: undefined as T, status: 404, attempts: state.attempts, goneOnRetry: true };
           }
@@ -254,10 +264,17 @@ export class ActitimeClient {
         }
 
         const kind = classifyFailure(failure);
-        if (isWrite && kind.kind === 'ambiguous' && CACHED_RESOURCES.has(resource)) this.cache.invalidate(resource);
+        if (isWrite && kind.kind === 'ambiguous' && CACHED_RESOURCES.has(resource))
+          this.cache.invalidate(resource);
         const rateLimited = failure instanceof ActitimeApiError && failure.status === 429;
         const retryAfter = rateLimited && result ? this.retryAfterFrom(result.headers) : undefined;
-        const wait = retryAfter ?? backoffDelayMs(state.attempts, { baseMs: this.config.backoffBaseMs, capMs: this.config.backoffCapMs }, this.random);
+        const wait =
+          retryAfter ??
+          backoffDelayMs(
+            state.attempts,
+            { baseMs: this.config.backoffBaseMs, capMs: this.config.backoffCapMs },
+            this.random,
+          );
 
         if (!shouldRetry(safety, kind, state, this.config.maxRetries)) {
           throw this.finalError(failure, kind, isWrite, ambiguousBefore, rateLimited ? wait : undefined);
@@ -310,11 +327,16 @@ export class ActitimeClient {
   }
 
   private retryAfterFrom(headers: Record<string, string>): number | undefined {
-    const opts = { nowMs: this.wallNow(), timeUnitMs: this.config.timeUnitMs, maxMs: this.config.maxRetryAfterMs };
+    const opts = {
+      nowMs: this.wallNow(),
+      timeUnitMs: this.config.timeUnitMs,
+      maxMs: this.config.maxRetryAfterMs,
+    };
     const parsed = parseRetryAfter(headers['retry-after'], opts);
     if (parsed !== undefined) return parsed;
     const rate = parseRateHeaders(headers['x-ratelimit-remaining'], headers['x-ratelimit-reset']);
-    if (rate && rate.remaining === 0) return Math.min(Math.round(rate.resetSeconds * this.config.timeUnitMs), opts.maxMs);
+    if (rate && rate.remaining === 0)
+      return Math.min(Math.round(rate.resetSeconds * this.config.timeUnitMs), opts.maxMs);
     return undefined;
   }
 
@@ -374,7 +396,8 @@ export class ActitimeClient {
 }
 
 function describeFailure(err: ActitimeError, kind: Failure): string {
-  if (err instanceof ActitimeApiError) return `answered ${err.status}${err.status === 429 ? ' (rate limit)' : ''}`;
+  if (err instanceof ActitimeApiError)
+    return `answered ${err.status}${err.status === 429 ? ' (rate limit)' : ''}`;
   if (kind.kind === 'not_sent') return 'could not connect';
   if (err instanceof TimeoutError) return 'timed out';
   return 'lost the connection';

@@ -32,7 +32,10 @@ export interface ClientConfig {
   maxRetries?: number;
   backoffBaseMs?: number;
   backoffCapMs?: number;
-  /** Longest Retry-After honoured; larger values are capped to this. Default 60 time units. */
+  /**
+   * Longest Retry-After believed; larger values are capped to this (a wait beyond the deadline still fails at
+   * once, naming it). Default 600 time units.
+   */
   maxRetryAfterMs?: number;
   /** Milliseconds in one "second" of Retry-After / X-Ratelimit-Reset and of the rate windows. Tests scale it. */
   timeUnitMs?: number;
@@ -81,19 +84,32 @@ export function isLoopbackHost(hostname: string): boolean {
 /** Parses and checks the installation URL; returns it with `/api/v1` as the path's end (SEC-CR-07). */
 export function normaliseBaseUrl(raw: string, allowInsecure = false): URL {
   const text = raw.trim();
-  if (!text) throw new ConfigError('ACTITIME_URL is not set; use your actiTIME address, e.g. https://online.actitime.com/acme', 'ACTITIME_URL');
+  if (!text)
+    throw new ConfigError(
+      'ACTITIME_URL is not set; use your actiTIME address, e.g. https://online.actitime.com/acme',
+      'ACTITIME_URL',
+    );
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigError('ACTITIME_URL is not a valid URL; expected e.g. https://online.actitime.com/acme', 'ACTITIME_URL');
+    throw new ConfigError(
+      'ACTITIME_URL is not a valid URL; expected e.g. https://online.actitime.com/acme',
+      'ACTITIME_URL',
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError('ACTITIME_URL must start with https:// (or http:// for a local server)', 'ACTITIME_URL');
+    throw new ConfigError(
+      'ACTITIME_URL must start with https:// (or http:// for a local server)',
+      'ACTITIME_URL',
+    );
   }
   // Never echo the URL here: it may carry the very credentials we refuse (SEC-CR-04).
   if (url.username || url.password) {
-    throw new ConfigError('ACTITIME_URL must not contain credentials; set ACTITIME_USERNAME and ACTITIME_PASSWORD instead', 'ACTITIME_URL');
+    throw new ConfigError(
+      'ACTITIME_URL must not contain credentials; set ACTITIME_USERNAME and ACTITIME_PASSWORD instead',
+      'ACTITIME_URL',
+    );
   }
   if (url.search || url.hash) {
     throw new ConfigError('ACTITIME_URL must not contain a query string or fragment', 'ACTITIME_URL');
@@ -124,7 +140,10 @@ export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig 
   if (!config.username) throw new ConfigError('ACTITIME_USERNAME is not set', 'ACTITIME_USERNAME');
   if (!config.password) throw new ConfigError('ACTITIME_PASSWORD is not set', 'ACTITIME_PASSWORD');
   if (config.username.includes(':')) {
-    throw new ConfigError('ACTITIME_USERNAME must not contain ":" (HTTP Basic authentication cannot carry it)', 'ACTITIME_USERNAME');
+    throw new ConfigError(
+      'ACTITIME_USERNAME must not contain ":" (HTTP Basic authentication cannot carry it)',
+      'ACTITIME_USERNAME',
+    );
   }
   const timeUnitMs = checkNumber('timeUnitMs', config.timeUnitMs ?? DEFAULTS.timeUnitMs, 1, 60_000);
   const limits: RateLimits = { ...DEFAULT_LIMITS, ...stripUndefined(config.limits ?? {}) };
@@ -133,21 +152,41 @@ export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig 
   checkNumber('ACTITIME_MAX_CONCURRENT', limits.maxConcurrent, 1, 256);
   checkNumber('writeMinTimeMs', limits.writeMinTimeMs, 0, 600_000);
   checkNumber('highWater', limits.highWater, 1, 1_000_000);
-  const backoffBaseMs = checkNumber('backoffBaseMs', config.backoffBaseMs ?? DEFAULTS.backoffBaseMs, 1, 600_000);
+  const backoffBaseMs = checkNumber(
+    'backoffBaseMs',
+    config.backoffBaseMs ?? DEFAULTS.backoffBaseMs,
+    1,
+    600_000,
+  );
   return {
     baseUrl: url.toString(),
     url,
     username: config.username,
     password: config.password,
-    attemptTimeoutMs: checkNumber('ACTITIME_TIMEOUT_MS', config.attemptTimeoutMs ?? DEFAULTS.attemptTimeoutMs, 1, 3_600_000),
+    attemptTimeoutMs: checkNumber(
+      'ACTITIME_TIMEOUT_MS',
+      config.attemptTimeoutMs ?? DEFAULTS.attemptTimeoutMs,
+      1,
+      3_600_000,
+    ),
     deadlineMs: checkNumber('ACTITIME_DEADLINE_MS', config.deadlineMs ?? DEFAULTS.deadlineMs, 1, 3_600_000),
     maxRetries: checkNumber('ACTITIME_MAX_RETRIES', config.maxRetries ?? DEFAULTS.maxRetries, 0, 10),
     backoffBaseMs,
-    backoffCapMs: checkNumber('backoffCapMs', Math.max(config.backoffCapMs ?? DEFAULTS.backoffCapMs, backoffBaseMs), 1, 3_600_000),
-    maxRetryAfterMs: checkNumber('maxRetryAfterMs', config.maxRetryAfterMs ?? 60 * timeUnitMs, 0, 3_600_000),
+    backoffCapMs: checkNumber(
+      'backoffCapMs',
+      Math.max(config.backoffCapMs ?? DEFAULTS.backoffCapMs, backoffBaseMs),
+      1,
+      3_600_000,
+    ),
+    maxRetryAfterMs: checkNumber('maxRetryAfterMs', config.maxRetryAfterMs ?? 600 * timeUnitMs, 0, 36_000_000),
     timeUnitMs,
     limits,
-    maxResponseBytes: checkNumber('ACTITIME_MAX_RESPONSE_BYTES', config.maxResponseBytes ?? DEFAULTS.maxResponseBytes, 1024, 1024 ** 3),
+    maxResponseBytes: checkNumber(
+      'ACTITIME_MAX_RESPONSE_BYTES',
+      config.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
+      1024,
+      1024 ** 3,
+    ),
     allowInsecure,
     cacheTtlMs: checkNumber('cacheTtlMs', config.cacheTtlMs ?? DEFAULTS.cacheTtlMs, 0, 86_400_000),
   };
@@ -187,7 +226,7 @@ export function clientConfigFromEnv(
       perSecond: intFromEnv(env, 'ACTITIME_RATE_PER_SECOND'),
       perMinute: intFromEnv(env, 'ACTITIME_RATE_PER_MINUTE'),
       maxConcurrent: intFromEnv(env, 'ACTITIME_MAX_CONCURRENT'),
-    } as Partial<RateLimits>,
+    },
   };
   const merged: ClientConfig = {
     ...stripUndefined(fromEnv),

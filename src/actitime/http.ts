@@ -60,7 +60,8 @@ export class HttpTransport {
   private readonly authorization: string;
 
   constructor(private readonly opts: TransportOptions) {
-    this.authorization = 'Basic ' + Buffer.from(`${opts.username}:${opts.password}`, 'utf8').toString('base64');
+    this.authorization =
+      'Basic ' + Buffer.from(`${opts.username}:${opts.password}`, 'utf8').toString('base64');
   }
 
   async attempt(input: AttemptInput): Promise<AttemptResult> {
@@ -95,7 +96,11 @@ export class HttpTransport {
       });
       input.onHeaders?.();
       const responseHeaders = flattenHeaders(response.headers);
-      const bytes = await readCapped(response.body, this.opts.maxResponseBytes, responseHeaders['content-length']);
+      const bytes = await readCapped(
+        response.body,
+        this.opts.maxResponseBytes,
+        responseHeaders['content-length'],
+      );
       return interpret(response.statusCode, responseHeaders, bytes);
     } catch (err) {
       if (timedOut) throw new TimeoutError(`actiTIME did not answer within ${formatMs(input.timeoutMs)}`);
@@ -119,7 +124,11 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
 }
 
 /** Reads at most `max` bytes; beyond that the stream (and with it the socket) is destroyed. */
-async function readCapped(body: Dispatcher.ResponseData['body'], max: number, contentLength?: string): Promise<Buffer> {
+async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+  max: number,
+  contentLength?: string,
+): Promise<Buffer> {
   if (contentLength !== undefined && Number(contentLength) > max) {
     body.destroy();
     throw new ResponseTooLargeError(max);
@@ -146,12 +155,22 @@ function interpret(status: number, headers: Record<string, string>, bytes: Buffe
   if (status >= 200 && status < 300) {
     if (status === 204 || text.trim() === '') return { status, headers, body: undefined };
     if (/^\s*</.test(text)) {
-      return { status, headers, body: undefined, error: new UnexpectedResponseError('unexpected response from actiTIME (HTML instead of JSON)') };
+      return {
+        status,
+        headers,
+        body: undefined,
+        error: new UnexpectedResponseError('unexpected response from actiTIME (HTML instead of JSON)'),
+      };
     }
     try {
       return { status, headers, body: JSON.parse(text) as unknown };
     } catch {
-      return { status, headers, body: undefined, error: new UnexpectedResponseError('unexpected response from actiTIME (malformed JSON)') };
+      return {
+        status,
+        headers,
+        body: undefined,
+        error: new UnexpectedResponseError('unexpected response from actiTIME (malformed JSON)'),
+      };
     }
   }
   if (status >= 300 && status < 400) {
@@ -159,7 +178,10 @@ function interpret(status: number, headers: Record<string, string>, bytes: Buffe
       status,
       headers,
       body: undefined,
-      error: new ConfigError(`actiTIME answered with a redirect (HTTP ${status}); check ACTITIME_URL`, 'ACTITIME_URL'),
+      error: new ConfigError(
+        `actiTIME answered with a redirect (HTTP ${status}); check ACTITIME_URL`,
+        'ACTITIME_URL',
+      ),
     };
   }
   return { status, headers, body: undefined, error: apiErrorFrom(status, text) };
@@ -178,7 +200,8 @@ const STATUS_MESSAGES: Record<number, string> = {
 };
 
 function statusMessage(status: number): string {
-  const text = STATUS_MESSAGES[status] ?? (status >= 500 ? 'actiTIME server error' : 'actiTIME request failed');
+  const text =
+    STATUS_MESSAGES[status] ?? (status >= 500 ? 'actiTIME server error' : 'actiTIME request failed');
   return `${text} (HTTP ${status})`;
 }
 
@@ -191,19 +214,28 @@ export function cleanApiText(value: string, max = MAX_MESSAGE): string {
 
 /** An actiTIME error body `{key, message, fields?}` → ActitimeApiError; anything else by status alone. */
 export function apiErrorFrom(status: number, text: string): ActitimeApiError {
-  let key = 'unknown';
-  let message: string | undefined;
-  let fields: string | undefined;
+  let parsed: unknown;
   if (text.length > 0 && text.length < 100_000 && /^\s*\{/.test(text)) {
     try {
-      const parsed = JSON.parse(text) as Record<string, unknown>;
-      if (typeof parsed.key === 'string' && parsed.key.length > 0) key = cleanApiText(parsed.key, 100);
-      if (typeof parsed.message === 'string' && parsed.message.trim()) message = cleanApiText(parsed.message);
-      if (typeof parsed.fields === 'string') fields = cleanApiText(parsed.fields, 200);
-      else if (Array.isArray(parsed.fields)) fields = cleanApiText(parsed.fields.map(String).join(', '), 200);
+      parsed = JSON.parse(text);
     } catch {
       // not JSON: classified by status below
     }
+  }
+  return apiErrorFromBody(status, parsed);
+}
+
+/** Same, from an already parsed body (batch sub-responses). */
+export function apiErrorFromBody(status: number, body: unknown): ActitimeApiError {
+  let key = 'unknown';
+  let message: string | undefined;
+  let fields: string | undefined;
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    const b = body as Record<string, unknown>;
+    if (typeof b.key === 'string' && b.key.length > 0) key = cleanApiText(b.key, 100);
+    if (typeof b.message === 'string' && b.message.trim()) message = cleanApiText(b.message);
+    if (typeof b.fields === 'string') fields = cleanApiText(b.fields, 200);
+    else if (Array.isArray(b.fields)) fields = cleanApiText(b.fields.map(String).join(', '), 200);
   }
   const short = key.replace(/^api\.error\./, '');
   if (status === 401) {
@@ -235,7 +267,10 @@ export function mapTransportError(err: unknown, host: string): ActitimeError {
     return new ConfigError(`cannot resolve the actiTIME host ${host}; check ACTITIME_URL`, 'ACTITIME_URL');
   }
   if (code && TLS_CODES.test(code)) {
-    return new ConfigError(`the TLS certificate of ${host} is not trusted (${code}); check ACTITIME_URL`, 'ACTITIME_URL');
+    return new ConfigError(
+      `the TLS certificate of ${host} is not trusted (${code}); check ACTITIME_URL`,
+      'ACTITIME_URL',
+    );
   }
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return new TimeoutError();
   if (

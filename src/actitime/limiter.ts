@@ -130,10 +130,12 @@ export class RateBudget {
         this.pump();
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      const settle = <T>(fn: (v: T) => void) => (v: T) => {
-        signal.removeEventListener('abort', onAbort);
-        fn(v);
-      };
+      const settle =
+        <T>(fn: (v: T) => void) =>
+        (v: T) => {
+          signal.removeEventListener('abort', onAbort);
+          fn(v);
+        };
       waiter.resolve = settle(resolve);
       waiter.reject = settle(reject);
       this.waiters.push(waiter);

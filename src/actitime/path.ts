@@ -17,7 +17,8 @@ const FORBIDDEN = /[/\\?#%\u0000-\u001f\u007f]/;
 /** One path segment, percent-encoded; throws InvalidRequestError for anything that is not a plain value. */
 export function encodeSegment(value: PathSegment): string {
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new InvalidRequestError(`invalid id ${String(value)}: not an integer`, 'id');
+    if (!Number.isSafeInteger(value))
+      throw new InvalidRequestError(`invalid id ${String(value)}: not an integer`, 'id');
     return String(value);
   }
   if (typeof value !== 'string') throw new InvalidRequestError('invalid path segment', 'id');
@@ -25,7 +26,10 @@ export function encodeSegment(value: PathSegment): string {
   if (value === '.' || value === '..') throw new InvalidRequestError('invalid id: dot segment', 'id');
   if (value.length > MAX_SEGMENT_LENGTH) throw new InvalidRequestError('invalid id: too long', 'id');
   if (FORBIDDEN.test(value)) {
-    throw new InvalidRequestError('invalid id: contains a character that is not allowed (/ \\ ? # % or control)', 'id');
+    throw new InvalidRequestError(
+      'invalid id: contains a character that is not allowed (/ \\ ? # % or control)',
+      'id',
+    );
   }
   return encodeURIComponent(value);
 }
@@ -56,7 +60,8 @@ export function buildQuery(query: Query | undefined): string {
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null) continue;
     // An empty id list is ambiguous ("none" or "all"); refusing it surfaces the caller's bug instead of guessing.
-    if (Array.isArray(value) && value.length === 0) throw new InvalidRequestError(`${key} is an empty list`, key);
+    if (Array.isArray(value) && value.length === 0)
+      throw new InvalidRequestError(`${key} is an empty list`, key);
     params.append(key, queryValue(key, value as Exclude<QueryValue, undefined | null>));
   }
   const text = params.toString().replace(/\+/g, '%20');

@@ -61,7 +61,12 @@ export interface RetryState {
  * The §5 table. `maxRetries` bounds every kind; set-style writes get at most one retry after an ambiguous
  * failure (repeating the same absolute value cannot double-apply); unsafe requests none.
  */
-export function shouldRetry(safety: RequestSafety, failure: Failure, state: RetryState, maxRetries: number): boolean {
+export function shouldRetry(
+  safety: RequestSafety,
+  failure: Failure,
+  state: RetryState,
+  maxRetries: number,
+): boolean {
   if (failure.kind === 'fatal') return false;
   if (state.attempts > maxRetries) return false;
   if (failure.kind === 'not_sent') return true;
@@ -102,7 +107,10 @@ const HTTP_DATE = /^\s*(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s/i;
  * Retry-After as milliseconds, scaled by the time unit: delay-seconds or an HTTP-date. Negative, non-numeric
  * or unparsable values are `undefined` (treated as missing); absurdly large ones are capped (REL-RL-05).
  */
-export function parseRetryAfter(value: string | undefined | null, opts: RetryAfterOptions): number | undefined {
+export function parseRetryAfter(
+  value: string | undefined | null,
+  opts: RetryAfterOptions,
+): number | undefined {
   if (value === undefined || value === null) return undefined;
   const text = value.length > 100 ? '' : value;
   let seconds: number | undefined;

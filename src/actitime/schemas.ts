@@ -38,7 +38,11 @@ function withoutEmptyComment<T extends { comment?: string | null | undefined }>(
   return value;
 }
 
-export const AllowedActionsSchema = z.looseObject({ canModify: flag, canDelete: flag, canSubmitTimetrack: flag });
+export const AllowedActionsSchema = z.looseObject({
+  canModify: flag,
+  canDelete: flag,
+  canSubmitTimetrack: flag,
+});
 
 /** Reference map `{ "6": {...} }` as returned by includeReferenced. */
 const refMap = <T extends z.ZodType>(item: T) => z.record(z.string(), item).optional();
@@ -50,7 +54,12 @@ const label = z.looseObject({ singular: text, plural: text });
 export const InfoSchema = z.looseObject({
   company: z.looseObject({ name: text, logoUri: text }).nullish(),
   customNames: z
-    .looseObject({ firstLevel: label.nullish(), secondLevel: label.nullish(), thirdLevel: label.nullish(), department: label.nullish() })
+    .looseObject({
+      firstLevel: label.nullish(),
+      secondLevel: label.nullish(),
+      thirdLevel: label.nullish(),
+      department: label.nullish(),
+    })
     .nullish(),
   format: z
     .looseObject({
@@ -66,7 +75,11 @@ export const InfoSchema = z.looseObject({
   limits: z
     .looseObject({ maxBatchSize: z.int().positive().nullish(), maxQueryLimit: z.int().positive().nullish() })
     .nullish()
-    .transform((l) => ({ ...l, maxBatchSize: l?.maxBatchSize ?? 100, maxQueryLimit: l?.maxQueryLimit ?? 1000 })),
+    .transform((l) => ({
+      ...l,
+      maxBatchSize: l?.maxBatchSize ?? 100,
+      maxQueryLimit: l?.maxQueryLimit ?? 1000,
+    })),
   serverUUID: text,
 });
 export type Info = z.output<typeof InfoSchema>;
@@ -211,7 +224,10 @@ export type Comment = z.output<typeof CommentSchema>;
 // ---- lists -------------------------------------------------------------------------------------------------
 
 /** `{offset, limit, items}`; offset and limit are echoed by actiTIME but tolerated when absent. */
-export function listEnvelope<T extends z.ZodType, M extends z.ZodRawShape = Record<never, never>>(item: T, maps?: M) {
+export function listEnvelope<T extends z.ZodType, M extends z.ZodRawShape = Record<never, never>>(
+  item: T,
+  maps?: M,
+) {
   return z.looseObject({
     offset: z.int().nullish(),
     limit: z.int().nullish(),
@@ -263,10 +279,12 @@ export const TimetrackDaySchema = z.looseObject({
 export type TimetrackDay = z.output<typeof TimetrackDaySchema>;
 
 /** Both spellings of the time-zone-group map are read; the output always uses `timeZoneGroups`. */
-function unifyTimeZoneKey<T extends { timeZoneGroup?: unknown; timeZoneGroups?: unknown }>(r: T) {
+function unifyTimeZoneKey<T extends { timeZoneGroup?: unknown; timeZoneGroups?: unknown }>(r: T): T {
   const { timeZoneGroup, ...rest } = r;
-  const merged = (rest.timeZoneGroups ?? timeZoneGroup) as Record<string, z.output<typeof plain>> | undefined;
-  return merged === undefined ? rest : { ...rest, timeZoneGroups: merged };
+  if (rest.timeZoneGroups === undefined && timeZoneGroup !== undefined) {
+    return { ...rest, timeZoneGroups: timeZoneGroup } as T;
+  }
+  return rest as T;
 }
 
 const timeListFields = {
@@ -315,7 +333,10 @@ export type TimeCellBody = z.output<typeof TimeCellSchema>;
 /** Leave cell: shape is an open point (§3), so `time` is accepted for `leaveTime`. */
 export const LeaveCellSchema = z
   .looseObject({ leaveTypeId: id.nullish(), leaveTime: z.int().optional(), time: z.int().optional() })
-  .refine((c) => c.leaveTime !== undefined || c.time !== undefined, { message: 'missing leaveTime', path: ['leaveTime'] })
+  .refine((c) => c.leaveTime !== undefined || c.time !== undefined, {
+    message: 'missing leaveTime',
+    path: ['leaveTime'],
+  })
   .transform(({ time, ...c }) => ({ ...c, leaveTime: (c.leaveTime ?? time)! }));
 export type LeaveCellBody = z.output<typeof LeaveCellSchema>;
 
@@ -359,3 +380,9 @@ export function firstIssuePath(error: z.ZodError): string {
   if (!issue) return '(root)';
   return issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
 }
+
+export type CustomerList = z.output<typeof CustomerListSchema>;
+export type ProjectList = z.output<typeof ProjectListSchema>;
+export type TaskList = z.output<typeof TaskListSchema>;
+export type UserList = z.output<typeof UserListSchema>;
+export type CommentList = z.output<typeof CommentListSchema>;

@@ -20,10 +20,13 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
       clearTimeout(timer);
       reject(abortError(signal));
     };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -62,7 +65,11 @@ export class LinkedSignal {
   private readonly timer: NodeJS.Timeout | undefined;
   private readonly cleanups: Array<() => void> = [];
 
-  constructor(parents: ReadonlyArray<AbortSignal | undefined>, deadlineMs?: number, deadlineMessage?: string) {
+  constructor(
+    parents: ReadonlyArray<AbortSignal | undefined>,
+    deadlineMs?: number,
+    deadlineMessage?: string,
+  ) {
     for (const parent of parents) {
       if (!parent) continue;
       if (parent.aborted) {
@@ -74,7 +81,10 @@ export class LinkedSignal {
       this.cleanups.push(() => parent.removeEventListener('abort', onAbort));
     }
     if (deadlineMs !== undefined && !this.controller.signal.aborted) {
-      this.timer = setTimeout(() => this.controller.abort(new TimeoutError(deadlineMessage)), Math.max(0, deadlineMs));
+      this.timer = setTimeout(
+        () => this.controller.abort(new TimeoutError(deadlineMessage)),
+        Math.max(0, deadlineMs),
+      );
     }
   }
 

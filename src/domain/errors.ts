@@ -4,13 +4,7 @@
  * trusted text and reach the model as they are.
  */
 export type ToolErrorKind =
-  | 'validation'
-  | 'ambiguous'
-  | 'not_found'
-  | 'forbidden'
-  | 'conflict'
-  | 'unsupported'
-  | 'response_too_large';
+  'validation' | 'ambiguous' | 'not_found' | 'forbidden' | 'conflict' | 'unsupported' | 'response_too_large';
 
 export interface Candidate {
   id: number | string;

@@ -105,10 +105,14 @@ export function resolveDate(spec: string, options: PeriodOptions): string {
   const field = options.field ?? 'date';
   const period = parsePeriod(spec, { ...options, field });
   if (period.days !== 1) {
-    throw new ToolError('validation', `${field}: "${short(spec)}" is ${period.days} days, expected a single day`, {
-      field,
-      hint: 'use a date (YYYY-MM-DD), today, yesterday or a weekday name',
-    });
+    throw new ToolError(
+      'validation',
+      `${field}: "${short(spec)}" is ${period.days} days, expected a single day`,
+      {
+        field,
+        hint: 'use a date (YYYY-MM-DD), today, yesterday or a weekday name',
+      },
+    );
   }
   return period.from;
 }
@@ -190,9 +194,14 @@ function rangeOf(text: string, today: Day, weekStart: number, field: string, spe
 
   m = /^(\d{4})-w(\d{2})$/.exec(text);
   if (m) {
-    const start = DateTime.fromObject({ weekYear: Number(m[1]), weekNumber: Number(m[2]), weekday: 1 }, { zone: 'utc' });
+    const start = DateTime.fromObject(
+      { weekYear: Number(m[1]), weekNumber: Number(m[2]), weekday: 1 },
+      { zone: 'utc' },
+    );
     if (!start.isValid || start.weekNumber !== Number(m[2])) {
-      throw new ToolError('validation', `${field}: ${spec.trim()} is not an ISO week of that year`, { field });
+      throw new ToolError('validation', `${field}: ${spec.trim()} is not an ISO week of that year`, {
+        field,
+      });
     }
     return week(start);
   }
@@ -200,7 +209,8 @@ function rangeOf(text: string, today: Day, weekStart: number, field: string, spe
   m = /^(\d{4})-(\d{2})$/.exec(text);
   if (m) {
     const start = DateTime.fromObject({ year: Number(m[1]), month: Number(m[2]), day: 1 }, { zone: 'utc' });
-    if (!start.isValid) throw new ToolError('validation', `${field}: ${spec.trim()} is not a month`, { field });
+    if (!start.isValid)
+      throw new ToolError('validation', `${field}: ${spec.trim()} is not a month`, { field });
     return month(start);
   }
 
@@ -224,7 +234,9 @@ function todayIn(timeZone: string, now: Date | number | undefined, field: string
   const ms = now === undefined ? Date.now() : typeof now === 'number' ? now : now.getTime();
   const local = DateTime.fromMillis(ms, { zone: timeZone });
   if (!local.isValid) {
-    throw new ToolError('validation', `unknown time zone "${short(timeZone)}"`, { field: field === 'period' ? 'timeZone' : field });
+    throw new ToolError('validation', `unknown time zone "${short(timeZone)}"`, {
+      field: field === 'period' ? 'timeZone' : field,
+    });
   }
   return DateTime.fromObject({ year: local.year, month: local.month, day: local.day }, { zone: 'utc' });
 }
@@ -239,7 +251,7 @@ function checkWeekStart(weekStart: number): number {
 }
 
 function startOfWeek(d: Day, weekStart: number): Day {
-  return d.minus({ days: (d.weekday % 7 - weekStart + 7) % 7 });
+  return d.minus({ days: ((d.weekday % 7) - weekStart + 7) % 7 });
 }
 
 const single = (d: Day): [Day, Day] => [d, d];

@@ -11,7 +11,11 @@ import { z } from 'zod';
  */
 const INVISIBLE = /[\p{Cf}\u{E0000}-\u{E007F}]/gu;
 /** C0 and C1 controls except tab, line feed and carriage return (valid in multi-line comments). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
+/** Any run of control characters, line breaks included: untrusted text is shown on one line. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_RUN = /[\u0000-\u001F\u007F-\u009F]+/g;
 
 export function stripInvisible(text: string): string {
   return text.replace(INVISIBLE, '');
@@ -35,8 +39,7 @@ function walk(value: unknown, depth: number): unknown {
 
 /** Shortens untrusted text (e.g. an upstream error message) to `max` characters, cleaned and on one line. */
 export function capUntrusted(text: string, max = 300): string {
-  // eslint-disable-next-line no-control-regex
-  const oneLine = stripInvisible(text).replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ').trim();
+  const oneLine = stripInvisible(text).replace(CONTROL_RUN, ' ').trim();
   return oneLine.length > max ? oneLine.slice(0, max - 1) + '…' : oneLine;
 }
 
@@ -59,13 +62,16 @@ export function textInput(options: { max: number; min?: number; description?: st
     .max(max)
     .refine((s) => !hasControlCharacters(s), { message: 'must not contain control characters' })
     .transform((s) => stripInvisible(s))
-    .refine((s) => s.trim().length >= min, { message: min === 1 ? 'must not be blank' : `must have at least ${min} visible characters` });
+    .refine((s) => s.trim().length >= min, {
+      message: min === 1 ? 'must not be blank' : `must have at least ${min} visible characters`,
+    });
   return options.description ? schema.describe(options.description) : schema;
 }
 
 /** A time-track or leave comment (SEC-IN-05). `""` is allowed: it clears the comment. */
-export const commentInput = (description = `Comment, at most ${COMMENT_MAX_LENGTH} characters; "" clears it`) =>
-  textInput({ max: COMMENT_MAX_LENGTH, description });
+export const commentInput = (
+  description = `Comment, at most ${COMMENT_MAX_LENGTH} characters; "" clears it`,
+) => textInput({ max: COMMENT_MAX_LENGTH, description });
 
 /** A name for a customer, project, task or status: 1–255 characters, no control characters. */
 export const nameInput = (description = `Name, 1–${NAME_MAX_LENGTH} characters`) =>

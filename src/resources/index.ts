@@ -22,8 +22,12 @@ export function registerResources(server: McpServer, ctx: ServerContext): void {
       mimeType: 'application/json',
     },
     async (uri, extra) => {
-      const info = await readOrThrow(ctx, 'actitime://settings', () => getInfo(ctx.client, { signal: extra.signal }));
-      return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(sanitizeDeep(info)) }] };
+      const info = await readOrThrow(ctx, 'actitime://settings', () =>
+        getInfo(ctx.client, { signal: extra.signal }),
+      );
+      return {
+        contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(sanitizeDeep(info)) }],
+      };
     },
   );
 }
@@ -34,8 +38,17 @@ export async function readOrThrow<T>(ctx: ServerContext, uri: string, read: () =
     return await read();
   } catch (err) {
     const body = errorBody(err);
-    if (body) throw new McpError(ErrorCode.InternalError, `${body.error.message}${body.error.hint ? ` (${body.error.hint})` : ''}`);
-    ctx.logger.error(`unexpected error reading ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    throw new McpError(ErrorCode.InternalError, 'internal error in actitime-mcp; details were written to the server log');
+    if (body)
+      throw new McpError(
+        ErrorCode.InternalError,
+        `${body.error.message}${body.error.hint ? ` (${body.error.hint})` : ''}`,
+      );
+    ctx.logger.error(
+      `unexpected error reading ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
+    throw new McpError(
+      ErrorCode.InternalError,
+      'internal error in actitime-mcp; details were written to the server log',
+    );
   }
 }

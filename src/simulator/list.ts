@@ -6,8 +6,9 @@
 import { parseDate } from './dates.js';
 import { SimError } from './types.js';
 
-export function invalid(field?: string, message?: string): SimError {
-  return new SimError(400, 'invalid_argument', message, field);
+/** 400 invalid_argument with the reference's exact message; `fields` names the offending parameter. */
+export function invalid(field?: string): SimError {
+  return new SimError(400, 'invalid_argument', undefined, field);
 }
 
 const INT_RE = /^-?\d{1,15}$/;

@@ -248,7 +248,7 @@ export function applySeed(store: Store, kind: 'demo' | 'empty', today: string): 
         taskIds: new Set(),
       },
     });
-  const manager = store.addUser({
+  store.addUser({
     id: 2,
     username: 'manager',
     password: 'manager',
@@ -281,7 +281,6 @@ export function applySeed(store: Store, kind: 'demo' | 'empty', today: string): 
   rita.active = false;
   rita.releaseDate = addDays(today, -21);
   addRegular(8, 'nnew', 'Nina', '', 'Newman', 7, 2, 14, [17, 23]);
-  void manager;
 
   // Calendar.
   const w0 = weekStart(today, 1);
@@ -320,7 +319,7 @@ export function applySeed(store: Store, kind: 'demo' | 'empty', today: string): 
     });
   });
 
-  seedTime(store, today, w0, week, rng);
+  seedTime(store, today, week, rng);
 
   // Approval and locks.
   for (const userId of [3, 4, 5, 6]) {
@@ -343,7 +342,6 @@ const COMMENTS = [
 function seedTime(
   store: Store,
   today: string,
-  w0: string,
   week: (k: number, dayIndex?: number) => string,
   rng: () => number,
 ): void {
@@ -414,5 +412,4 @@ function seedTime(
       }
     }
   }
-  void w0;
 }

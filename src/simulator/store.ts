@@ -3,7 +3,7 @@
  * and check permissions; the store keeps data consistent (indexes, cascades) and has no notion of HTTP.
  * The internal `add…`/`setTime…` methods skip permission checks so seeds and benchmarks can load data fast.
  */
-import { addDays, dateInZone, daysBetween, isoDayOfWeek, utcDate, weekStart } from './dates.js';
+import { dateInZone, daysBetween, isoDayOfWeek, utcDate, weekStart } from './dates.js';
 import { applySeed } from './seed.js';
 import type { SimulatorLimits } from './types.js';
 import { HookManager } from './webhooks.js';
@@ -523,10 +523,5 @@ export class Store {
   addTask(t: Task): Task {
     this.tasks.set(t.id, t);
     return t;
-  }
-
-  /** The next date after `date` (for paging). */
-  static nextDate(date: string): string {
-    return addDays(date, 1);
   }
 }

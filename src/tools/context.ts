@@ -128,7 +128,11 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-export function createToolContext(server: ServerContext, lookups: SessionLookups, extra: CallExtra): ToolContext {
+export function createToolContext(
+  server: ServerContext,
+  lookups: SessionLookups,
+  extra: CallExtra,
+): ToolContext {
   const token = extra._meta?.progressToken;
   return {
     client: server.client,

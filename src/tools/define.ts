@@ -18,10 +18,7 @@ export type Access = 'read' | 'write' | 'destructive';
 export const TOOL_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 export const MAX_DESCRIPTION_BYTES = 2048;
 
-export interface ToolDefinition<
-  I extends z.ZodObject = z.ZodObject,
-  O extends z.ZodObject = z.ZodObject,
-> {
+export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
   /** snake_case, `^[a-z][a-z0-9_]{0,63}$`. */
   name: string;
   title: string;

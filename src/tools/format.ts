@@ -115,7 +115,11 @@ function toolErrorBody(err: ToolError): ErrorBody {
       ...(err.field === undefined ? {} : { field: ours(err.field) }),
       ...(err.candidates === undefined
         ? {}
-        : { candidates: err.candidates.slice(0, 20).map((c) => ({ id: c.id, path: capUntrusted(c.path, 200) })) }),
+        : {
+            candidates: err.candidates
+              .slice(0, 20)
+              .map((c) => ({ id: c.id, path: capUntrusted(c.path, 200) })),
+          }),
       ...(err.hint === undefined ? {} : { hint: ours(err.hint) }),
     },
   };
@@ -229,12 +233,18 @@ const API_TEMPLATES: Record<string, { message: string; hint: string }> = {
     message: 'the object has approved time',
     hint: 'confirm that approved weeks may be revoked, then retry with that option',
   },
-  batch_too_large: { message: 'too many operations in one batch', hint: 'split the change into smaller parts' },
+  batch_too_large: {
+    message: 'too many operations in one batch',
+    hint: 'split the change into smaller parts',
+  },
   too_many_requests: {
     message: 'actiTIME rate limit reached',
     hint: 'wait a little and try again',
   },
-  unsupported_media_type: { message: 'actiTIME refused the request format', hint: 'this is a bug in actitime-mcp' },
+  unsupported_media_type: {
+    message: 'actiTIME refused the request format',
+    hint: 'this is a bug in actitime-mcp',
+  },
   internal: {
     message: 'actiTIME had an internal error',
     hint: 'try again later; if it was a change, re-read before retrying',
@@ -246,7 +256,8 @@ function byStatus(status: number): { message: string; hint: string } {
   if (status === 401) return API_TEMPLATES.authentication_failed!;
   if (status === 403) return API_TEMPLATES.access_denied!;
   if (status === 404) return API_TEMPLATES.object_not_found!;
-  if (status === 409) return { message: 'the change conflicts with the current state', hint: 're-read and retry' };
+  if (status === 409)
+    return { message: 'the change conflicts with the current state', hint: 're-read and retry' };
   if (status === 429) return API_TEMPLATES.too_many_requests!;
   if (status >= 500) return API_TEMPLATES.internal!;
   return { message: `actiTIME answered HTTP ${status}`, hint: 'check the arguments' };

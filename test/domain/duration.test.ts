@@ -116,7 +116,9 @@ describe('durationInput (zod)', () => {
   });
 
   it('advertises a JSON Schema accepting a number or a string, with a description', () => {
-    const json = z.toJSONSchema(schema, { io: 'input' }) as { properties: Record<string, Record<string, unknown>> };
+    const json = z.toJSONSchema(schema, { io: 'input' }) as {
+      properties: Record<string, Record<string, unknown>>;
+    };
     const prop = json.properties.minutes!;
     expect(prop.anyOf).toEqual([
       expect.objectContaining({ type: 'integer' }),

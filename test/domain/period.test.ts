@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
 import { ToolError } from '../../src/domain/errors.js';
-import { addDays, eachDate, isCalendarDate, parsePeriod, resolveDate, weekdayOf } from '../../src/domain/period.js';
+import {
+  addDays,
+  eachDate,
+  isCalendarDate,
+  parsePeriod,
+  resolveDate,
+  weekdayOf,
+} from '../../src/domain/period.js';
 
 const MONDAY = 1;
 const SUNDAY = 0;
@@ -9,7 +16,11 @@ const SUNDAY = 0;
 const NOON = Date.UTC(2026, 10, 20, 12, 0);
 
 function period(spec: string, opts: { tz?: string; weekStart?: number; now?: number } = {}) {
-  const p = parsePeriod(spec, { timeZone: opts.tz ?? 'UTC', weekStart: opts.weekStart ?? MONDAY, now: opts.now ?? NOON });
+  const p = parsePeriod(spec, {
+    timeZone: opts.tz ?? 'UTC',
+    weekStart: opts.weekStart ?? MONDAY,
+    now: opts.now ?? NOON,
+  });
   return [p.from, p.to];
 }
 
@@ -64,9 +75,17 @@ describe('parsePeriod: weeks', () => {
   it('keeps seven whole dates across the March DST change in New York', () => {
     // Clocks go forward on Sunday 2026-03-08; "now" is just after, at 03:30 EDT.
     const afterSpringForward = Date.UTC(2026, 2, 8, 7, 30);
-    const p = parsePeriod('this week', { timeZone: 'America/New_York', weekStart: SUNDAY, now: afterSpringForward });
+    const p = parsePeriod('this week', {
+      timeZone: 'America/New_York',
+      weekStart: SUNDAY,
+      now: afterSpringForward,
+    });
     expect([p.from, p.to, p.days]).toEqual(['2026-03-08', '2026-03-14', 7]);
-    const m = parsePeriod('this week', { timeZone: 'America/New_York', weekStart: MONDAY, now: afterSpringForward });
+    const m = parsePeriod('this week', {
+      timeZone: 'America/New_York',
+      weekStart: MONDAY,
+      now: afterSpringForward,
+    });
     expect([m.from, m.to, m.days]).toEqual(['2026-03-02', '2026-03-08', 7]);
     expect(eachDate(m.from, m.to)).toHaveLength(7);
   });
@@ -74,13 +93,20 @@ describe('parsePeriod: weeks', () => {
   it('keeps seven whole dates across the November DST change in New York', () => {
     // Clocks go back on Sunday 2026-11-01 at 02:00 EDT (UTC-4 → UTC-5).
     const beforeFallBack = Date.UTC(2026, 10, 1, 3, 30); // Sat 2026-10-31 23:30 EDT
-    expect(period('today', { tz: 'America/New_York', now: beforeFallBack })).toEqual(['2026-10-31', '2026-10-31']);
+    expect(period('today', { tz: 'America/New_York', now: beforeFallBack })).toEqual([
+      '2026-10-31',
+      '2026-10-31',
+    ]);
     expect(period('next week', { tz: 'America/New_York', weekStart: SUNDAY, now: beforeFallBack })).toEqual([
       '2026-11-01',
       '2026-11-07',
     ]);
     const afterFallBack = Date.UTC(2026, 10, 2, 4, 59); // Sun 2026-11-01 23:59 EST
-    const p = parsePeriod('this week', { timeZone: 'America/New_York', weekStart: SUNDAY, now: afterFallBack });
+    const p = parsePeriod('this week', {
+      timeZone: 'America/New_York',
+      weekStart: SUNDAY,
+      now: afterFallBack,
+    });
     expect([p.from, p.to, p.days]).toEqual(['2026-11-01', '2026-11-07', 7]);
   });
 
@@ -136,7 +162,9 @@ describe('parsePeriod: months, ranges, day counts, weekday names', () => {
 describe('parsePeriod: refusals (SEC-IN-03)', () => {
   it('SEC-IN-03 refuses dates that are not real calendar dates, naming the field', () => {
     for (const spec of ['2026-02-30', '2026-13-01', '2026-00-10', '2026-04-31', '2025-02-29']) {
-      const err = refusal(() => parsePeriod(spec, { timeZone: 'UTC', weekStart: 1, now: NOON, field: 'dateFrom' }));
+      const err = refusal(() =>
+        parsePeriod(spec, { timeZone: 'UTC', weekStart: 1, now: NOON, field: 'dateFrom' }),
+      );
       expect(err.kind).toBe('validation');
       expect(err.field).toBe('dateFrom');
       expect(err.message).toContain('not a real calendar date');
@@ -152,7 +180,16 @@ describe('parsePeriod: refusals (SEC-IN-03)', () => {
   });
 
   it('SEC-IN-03 refuses other formats and nonsense with a hint listing the grammar', () => {
-    for (const spec of ['', '20261120', '2026/11/20', '11/20/2026', 'next year', 'last 0 days', 'fortnight', '2026-11-20T10:00']) {
+    for (const spec of [
+      '',
+      '20261120',
+      '2026/11/20',
+      '11/20/2026',
+      'next year',
+      'last 0 days',
+      'fortnight',
+      '2026-11-20T10:00',
+    ]) {
       const err = refusal(() => period(spec));
       expect(err.kind).toBe('validation');
       expect(err.hint).toContain('YYYY-MM-DD');
@@ -181,7 +218,12 @@ describe('resolveDate and date helpers', () => {
     expect(isCalendarDate('2026-02-29')).toBe(false);
     expect(addDays('2026-02-28', 1)).toBe('2026-03-01');
     expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
-    expect(eachDate('2026-10-30', '2026-11-02')).toEqual(['2026-10-30', '2026-10-31', '2026-11-01', '2026-11-02']);
+    expect(eachDate('2026-10-30', '2026-11-02')).toEqual([
+      '2026-10-30',
+      '2026-10-31',
+      '2026-11-01',
+      '2026-11-02',
+    ]);
     expect(weekdayOf('2026-11-22')).toBe(0);
     expect(weekdayOf('2026-11-20')).toBe(5);
   });

@@ -12,9 +12,32 @@ import {
 } from '../../src/domain/sanitize.js';
 
 const INVISIBLES = [
-  '\u200B', '\u200C', '\u200D', '\u200E', '\u200F', '\u202A', '\u202B', '\u202C', '\u202D', '\u202E',
-  '\u2060', '\u2061', '\u2062', '\u2063', '\u2064', '\u2066', '\u2067', '\u2068', '\u2069', '\uFEFF',
-  '\u00AD', '\u061C', '\u{E0000}', '\u{E0001}', '\u{E0041}', '\u{E007F}',
+  '\u200B',
+  '\u200C',
+  '\u200D',
+  '\u200E',
+  '\u200F',
+  '\u202A',
+  '\u202B',
+  '\u202C',
+  '\u202D',
+  '\u202E',
+  '\u2060',
+  '\u2061',
+  '\u2062',
+  '\u2063',
+  '\u2064',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\uFEFF',
+  '\u00AD',
+  '\u061C',
+  '\u{E0000}',
+  '\u{E0001}',
+  '\u{E0041}',
+  '\u{E007F}',
 ];
 
 describe('stripInvisible / sanitizeDeep', () => {
@@ -91,7 +114,9 @@ describe('input text (SEC-IN-05)', () => {
   });
 
   it('advertises maxLength in the JSON Schema', () => {
-    const json = z.toJSONSchema(schema, { io: 'input' }) as { properties: Record<string, Record<string, unknown>> };
+    const json = z.toJSONSchema(schema, { io: 'input' }) as {
+      properties: Record<string, Record<string, unknown>>;
+    };
     expect(json.properties.comment).toMatchObject({ type: 'string', maxLength: COMMENT_MAX_LENGTH });
     expect(json.properties.name).toMatchObject({ type: 'string', minLength: 1, maxLength: 255 });
   });

@@ -13,3 +13,13 @@ export const HOLIDAYS = [week(-3, 2), week(2, 2)];
 /** Locked: W-8 Monday … W-6 Sunday, every user. */
 export const LOCKED_FROM = week(-8);
 export const LOCKED_TO = week(-6, 6);
+
+/**
+ * A clock that starts at 12:00 UTC on TODAY and then runs in real time: every seeded time-zone group (New York,
+ * London) is on TODAY, whatever the hour the tests run at.
+ */
+export function noonClock(date = TODAY): () => number {
+  const start = Date.parse(`${date}T12:00:00Z`);
+  const real = Date.now();
+  return () => start + (Date.now() - real);
+}

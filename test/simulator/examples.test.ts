@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
-import { TODAY } from './demo-calendar.js';
+import { TODAY, noonClock } from './demo-calendar.js';
 
 let sim: SimulatorHandle;
 beforeAll(async () => {
-  sim = await startTestSimulator({ today: TODAY });
+  sim = await startTestSimulator({ today: TODAY, now: noonClock() });
 });
 afterEach(() => sim.reset());
 afterAll(() => sim.close());
@@ -28,7 +28,12 @@ describe('§5 official examples against the demo seed', () => {
 
   it('GET /projects/13 returns Spaceship building of customer 6', async () => {
     const res = await api(sim, 'GET', '/projects/13', admin);
-    expect(res.body).toMatchObject({ id: 13, name: 'Spaceship building', customerId: 6, customerName: 'Big Bang Company' });
+    expect(res.body).toMatchObject({
+      id: 13,
+      name: 'Spaceship building',
+      customerId: 6,
+      customerName: 'Big Bang Company',
+    });
   });
 
   it('the official tasks query returns a non-empty third page of "testing" tasks with both maps', async () => {
@@ -53,7 +58,9 @@ describe('§5 official examples against the demo seed', () => {
     for (const t of body.items) expect(t.name.toLowerCase()).toContain('testing');
     const names = body.items.map((t) => t.name.toLowerCase());
     expect(names).toEqual([...names].sort());
-    expect(Object.keys(body.customers).sort()).toEqual([...new Set(body.items.map((t) => String(t.customerId)))].sort());
+    expect(Object.keys(body.customers).sort()).toEqual(
+      [...new Set(body.items.map((t) => String(t.customerId)))].sort(),
+    );
     expect(Object.keys(body.typesOfWork).sort()).toEqual(
       [...new Set(body.items.map((t) => String(t.typeOfWorkId)))].sort(),
     );
@@ -61,18 +68,28 @@ describe('§5 official examples against the demo seed', () => {
     // The whole listing agrees with the page: page 3 continues pages 1 and 2.
     const all = await api(sim, 'GET', '/tasks?sort=%2Bname&words=testing', admin);
     const allItems = (all.body as { items: Array<{ id: number }> }).items;
-    expect(body.items.map((t) => (t as unknown as { id: number }).id)).toEqual(allItems.slice(20, 30).map((t) => t.id));
+    expect(body.items.map((t) => (t as unknown as { id: number }).id)).toEqual(
+      allItems.slice(20, 30).map((t) => t.id),
+    );
   });
 
   it('PATCH /customers/7 renames Galaxy Corporation', async () => {
-    const res = await api(sim, 'PATCH', '/customers/7', { ...admin, body: { name: 'Galaxy Corporation Ltd' } });
+    const res = await api(sim, 'PATCH', '/customers/7', {
+      ...admin,
+      body: { name: 'Galaxy Corporation Ltd' },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: 7, name: 'Galaxy Corporation Ltd', archived: false });
-    expect((await api(sim, 'GET', '/projects/10', admin)).body).toMatchObject({ customerName: 'Galaxy Corporation Ltd' });
+    expect((await api(sim, 'GET', '/projects/10', admin)).body).toMatchObject({
+      customerName: 'Galaxy Corporation Ltd',
+    });
   });
 
   it('POST /workflowStatuses {"name":"Won\'t Fix","type":"completed"} creates the status (200)', async () => {
-    const res = await api(sim, 'POST', '/workflowStatuses', { ...admin, body: { name: "Won't Fix", type: 'completed' } });
+    const res = await api(sim, 'POST', '/workflowStatuses', {
+      ...admin,
+      body: { name: "Won't Fix", type: 'completed' },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       id: 4,
@@ -95,7 +112,12 @@ describe('§5 official examples against the demo seed', () => {
     expect(done.body).toBeUndefined();
     expect((await api(sim, 'GET', '/projects/10', admin)).status).toBe(404);
     expect((await api(sim, 'GET', '/tasks?projectIds=10', admin)).body).toMatchObject({ items: [] });
-    const time = await api(sim, 'GET', '/timetrack?dateFrom=2026-08-01&dateTo=2026-10-07&taskIds=80%2C81%2C82%2C83', admin);
+    const time = await api(
+      sim,
+      'GET',
+      '/timetrack?dateFrom=2026-08-01&dateTo=2026-10-07&taskIds=80%2C81%2C82%2C83',
+      admin,
+    );
     expect(time.body).toMatchObject({ data: [] });
   });
 
@@ -116,7 +138,7 @@ describe('§5 official examples against the demo seed', () => {
     expect(res.body).toEqual({ id: 1, name: 'Sick Leave', balance: 'Sick', rateFactor: 1, archived: false });
   });
 
-  it('a regular user cannot read another user\'s time-track nor create a customer (403)', async () => {
+  it("a regular user cannot read another user's time-track nor create a customer (403)", async () => {
     const time = await api(sim, 'GET', '/timetrack?dateFrom=2026-10-01&userIds=4', { user: 'trainee' });
     expect(time.status).toBe(403);
     expect(time.body).toEqual({

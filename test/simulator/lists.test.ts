@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
-import { TODAY } from './demo-calendar.js';
+import { TODAY, noonClock } from './demo-calendar.js';
 
 let sim: SimulatorHandle;
 let small: SimulatorHandle;
 beforeAll(async () => {
-  sim = await startTestSimulator({ today: TODAY });
-  small = await startTestSimulator({ today: TODAY, limits: { maxQueryLimit: 5 } });
+  sim = await startTestSimulator({ today: TODAY, now: noonClock() });
+  small = await startTestSimulator({ today: TODAY, now: noonClock(), limits: { maxQueryLimit: 5 } });
 });
 afterAll(async () => {
   await sim.close();
@@ -14,10 +14,11 @@ afterAll(async () => {
 });
 
 const admin = { user: 'admin' } as const;
-type Env = { offset: number; limit: number; items: Array<{ id: number; name: string; [k: string]: unknown }> } & Record<
-  string,
-  unknown
->;
+type Env = {
+  offset: number;
+  limit: number;
+  items: Array<{ id: number; name: string; [k: string]: unknown }>;
+} & Record<string, unknown>;
 
 async function list(path: string, user = 'admin', target = sim): Promise<Env> {
   const res = await api(target, 'GET', path, { user });
@@ -28,7 +29,10 @@ async function list(path: string, user = 'admin', target = sim): Promise<Env> {
 async function expectInvalid(path: string, target = sim): Promise<void> {
   const res = await api(target, 'GET', path, admin);
   expect(res.status, path).toBe(400);
-  expect(res.body).toMatchObject({ key: 'api.error.invalid_argument', message: 'Cannot parse provided arguments' });
+  expect(res.body).toMatchObject({
+    key: 'api.error.invalid_argument',
+    message: 'Cannot parse provided arguments',
+  });
 }
 
 describe('§1.6 list envelope and pagination', () => {
@@ -123,7 +127,9 @@ describe('§1.8 filters', () => {
   });
 
   it('words requires every word as a case-insensitive substring', async () => {
-    expect((await list('/tasks?words=TEST%20wind')).items.map((t) => t.name)).toEqual(['Wind tunnel testing']);
+    expect((await list('/tasks?words=TEST%20wind')).items.map((t) => t.name)).toEqual([
+      'Wind tunnel testing',
+    ]);
     expect((await list('/tasks?words=hull')).items.map((t) => t.id)).toEqual([101, 102]);
   });
 
@@ -137,8 +143,12 @@ describe('§1.8 filters', () => {
   it('combines filters with AND; related-object ids and enums are parsed strictly', async () => {
     const t = await list('/tasks?customerIds=6&status=completed&words=testing');
     expect(t.items.map((x) => x.id)).toEqual([107, 122, 125, 128]);
-    expect((await list('/tasks?projectIds=23&typeOfWorkIds=15')).items.map((x) => x.id)).toEqual([136, 137, 138]);
-    expect((await list('/tasks?workflowStatusIds=2&projectIds=13')).items.map((x) => x.id)).toEqual([102, 103, 105]);
+    expect((await list('/tasks?projectIds=23&typeOfWorkIds=15')).items.map((x) => x.id)).toEqual([
+      136, 137, 138,
+    ]);
+    expect((await list('/tasks?workflowStatusIds=2&projectIds=13')).items.map((x) => x.id)).toEqual([
+      102, 103, 105,
+    ]);
     expect((await list('/projects?customerIds=9')).items.map((x) => x.id)).toEqual([23, 24]);
     await expectInvalid('/tasks?status=done');
     await expectInvalid('/tasks?projectIds=thirteen');
@@ -147,14 +157,19 @@ describe('§1.8 filters', () => {
 
 describe('§1.9 includeReferenced', () => {
   it('adds one map per value, keyed by id as a string, without allowedActions', async () => {
-    const env = await list('/tasks?ids=143%2C136&includeReferenced=customers%2Cprojects%2CtypesOfWork%2CworkflowStatuses');
+    const env = await list(
+      '/tasks?ids=143%2C136&includeReferenced=customers%2Cprojects%2CtypesOfWork%2CworkflowStatuses',
+    );
     expect(Object.keys(env.customers as object).sort()).toEqual(['6', '9']);
     expect(Object.keys(env.projects as object).sort()).toEqual(['13', '23']);
     expect(Object.keys(env.typesOfWork as object).sort()).toEqual(['1', '15']);
     expect(env.workflowStatuses).toEqual({ '1': { id: 1, name: 'New', type: 'open' } });
     for (const map of ['customers', 'projects', 'typesOfWork'])
       for (const obj of Object.values(env[map] as object)) expect(obj).not.toHaveProperty('allowedActions');
-    expect((env.projects as Record<string, unknown>)['13']).toMatchObject({ name: 'Spaceship building', customerName: 'Big Bang Company' });
+    expect((env.projects as Record<string, unknown>)['13']).toMatchObject({
+      name: 'Spaceship building',
+      customerName: 'Big Bang Company',
+    });
   });
 
   it('projects include customers; users include departments and timeZoneGroups', async () => {

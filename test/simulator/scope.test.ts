@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
-import { TODAY, week } from './demo-calendar.js';
+import { TODAY, week, noonClock } from './demo-calendar.js';
 
 let sim: SimulatorHandle;
 let empty: SimulatorHandle;
 beforeAll(async () => {
-  sim = await startTestSimulator({ today: TODAY });
-  empty = await startTestSimulator({ today: TODAY, seed: 'empty' });
+  sim = await startTestSimulator({ today: TODAY, now: noonClock() });
+  empty = await startTestSimulator({ today: TODAY, now: noonClock(), seed: 'empty' });
 });
 afterEach(() => {
   sim.reset();
@@ -58,11 +58,20 @@ describe('§2.3 customers', () => {
     });
     await expectError(await call('POST', '/customers', { name: 'x'.repeat(256) }), 400, 'string_length');
     expect((await call('POST', '/customers', { name: 'x'.repeat(255) })).status).toBe(200);
-    await expectError(await call('POST', '/customers', { name: 'big bang COMPANY' }), 400, 'customer_exists', {
-      message: 'Customer with specified name already exists',
-      fields: 'name',
-    });
-    await expectError(await call('POST', '/customers', { name: 'Ok', archived: 'yes' }), 400, 'invalid_argument');
+    await expectError(
+      await call('POST', '/customers', { name: 'big bang COMPANY' }),
+      400,
+      'customer_exists',
+      {
+        message: 'Customer with specified name already exists',
+        fields: 'name',
+      },
+    );
+    await expectError(
+      await call('POST', '/customers', { name: 'Ok', archived: 'yes' }),
+      400,
+      'invalid_argument',
+    );
     await expectError(await call('POST', '/customers', [{ name: 'Array Inc' }]), 400, 'invalid_argument');
   });
 
@@ -85,10 +94,17 @@ describe('§2.3 customers', () => {
 
   it('DELETE cascades to projects, tasks and time; approved time needs revokeApprovedWeeks=true', async () => {
     await expectError(await call('DELETE', '/customers/6'), 400, 'approved_time_exists');
-    await expectError(await call('DELETE', '/customers/6?revokeApprovedWeeks=maybe'), 400, 'invalid_argument');
+    await expectError(
+      await call('DELETE', '/customers/6?revokeApprovedWeeks=maybe'),
+      400,
+      'invalid_argument',
+    );
     expect((await call('GET', '/projects/13')).status).toBe(200);
 
-    const approvedBefore = await call('GET', `/timetrack?dateFrom=${week(-5)}&dateTo=${week(-5, 6)}&userIds=3`);
+    const approvedBefore = await call(
+      'GET',
+      `/timetrack?dateFrom=${week(-5)}&dateTo=${week(-5, 6)}&userIds=3`,
+    );
     const dataBefore = (approvedBefore.body as { data: Array<{ approved: boolean }> }).data;
     expect(dataBefore.length).toBeGreaterThan(0);
     expect(dataBefore.every((d) => d.approved)).toBe(true);
@@ -102,9 +118,15 @@ describe('§2.3 customers', () => {
     expect((time.body as { data: unknown[] }).data).toEqual([]);
     // The trainee's weeks that held time on customer 6 lost their approval; other customers' time stays.
     const after = await call('GET', `/timetrack?dateFrom=${week(-5)}&dateTo=${week(-5, 6)}&userIds=3`);
-    const dataAfter = (after.body as { data: Array<{ approved: boolean; records: Array<{ taskId: number }> }> }).data;
+    const dataAfter = (
+      after.body as { data: Array<{ approved: boolean; records: Array<{ taskId: number }> }> }
+    ).data;
     expect(dataAfter.every((d) => !d.approved)).toBe(true);
-    expect(dataAfter.flatMap((d) => d.records.map((r) => r.taskId)).every((id) => [136, 137, 138, 139, 141, 142, 144, 145].includes(id))).toBe(true);
+    expect(
+      dataAfter
+        .flatMap((d) => d.records.map((r) => r.taskId))
+        .every((id) => [136, 137, 138, 139, 141, 142, 144, 145].includes(id)),
+    ).toBe(true);
   });
 
   it('DELETE without approved time needs no flag', async () => {
@@ -115,11 +137,22 @@ describe('§2.3 customers', () => {
 
 describe('§2.4 projects', () => {
   it('POST requires customerId and a name unique within the customer', async () => {
-    await expectError(await call('POST', '/projects', { name: 'P' }), 400, 'mandatory_field', { fields: 'customerId' });
-    await expectError(await call('POST', '/projects', { customerId: 999, name: 'P' }), 404, 'object_not_found');
-    await expectError(await call('POST', '/projects', { customerId: 6, name: 'LAUNCH PAD' }), 400, 'project_exists', {
-      message: 'Project with specified name already exists',
+    await expectError(await call('POST', '/projects', { name: 'P' }), 400, 'mandatory_field', {
+      fields: 'customerId',
     });
+    await expectError(
+      await call('POST', '/projects', { customerId: 999, name: 'P' }),
+      404,
+      'object_not_found',
+    );
+    await expectError(
+      await call('POST', '/projects', { customerId: 6, name: 'LAUNCH PAD' }),
+      400,
+      'project_exists',
+      {
+        message: 'Project with specified name already exists',
+      },
+    );
     const other = await call('POST', '/projects', { customerId: 7, name: 'Launch pad' });
     expect(other.status).toBe(200);
     expect(other.body).toMatchObject({
@@ -136,9 +169,21 @@ describe('§2.4 projects', () => {
 
   it('PATCH with customerId moves the project (names still unique in the target)', async () => {
     const moved = await call('PATCH', '/projects/14', { customerId: 9 });
-    expect(moved.body).toMatchObject({ id: 14, customerId: 9, customerName: 'Our Company', name: 'Launch pad' });
-    expect((await call('GET', '/tasks/111')).body).toMatchObject({ customerId: 9, customerName: 'Our Company' });
-    await expectError(await call('PATCH', '/projects/24', { customerId: 6, name: 'spaceship BUILDING' }), 400, 'project_exists');
+    expect(moved.body).toMatchObject({
+      id: 14,
+      customerId: 9,
+      customerName: 'Our Company',
+      name: 'Launch pad',
+    });
+    expect((await call('GET', '/tasks/111')).body).toMatchObject({
+      customerId: 9,
+      customerName: 'Our Company',
+    });
+    await expectError(
+      await call('PATCH', '/projects/24', { customerId: 6, name: 'spaceship BUILDING' }),
+      400,
+      'project_exists',
+    );
     await expectError(await call('PATCH', '/projects/24', { customerId: 999 }), 404, 'object_not_found');
   });
 
@@ -192,12 +237,30 @@ describe('§2.5 tasks', () => {
     const done = await call('POST', '/tasks', { projectId: 13, name: 'A', status: 'completed' });
     expect(done.body).toMatchObject({ status: 'completed', workflowStatusId: 3 });
     const wip = await call('POST', '/tasks', { projectId: 13, name: 'B', workflowStatusId: 2 });
-    expect(wip.body).toMatchObject({ status: 'open', workflowStatusId: 2, workflowStatusName: 'In Progress' });
-    await expectError(await call('POST', '/tasks', { projectId: 13, name: 'C', status: 'open', workflowStatusId: 1 }), 400, 'invalid_argument');
-    await expectError(await call('POST', '/tasks', { projectId: 13, name: 'C', status: 'closed' }), 400, 'invalid_argument');
-    await expectError(await call('POST', '/tasks', { projectId: 13, name: 'C', workflowStatusId: 99 }), 404, 'object_not_found');
+    expect(wip.body).toMatchObject({
+      status: 'open',
+      workflowStatusId: 2,
+      workflowStatusName: 'In Progress',
+    });
+    await expectError(
+      await call('POST', '/tasks', { projectId: 13, name: 'C', status: 'open', workflowStatusId: 1 }),
+      400,
+      'invalid_argument',
+    );
+    await expectError(
+      await call('POST', '/tasks', { projectId: 13, name: 'C', status: 'closed' }),
+      400,
+      'invalid_argument',
+    );
+    await expectError(
+      await call('POST', '/tasks', { projectId: 13, name: 'C', workflowStatusId: 99 }),
+      404,
+      'object_not_found',
+    );
     // PATCH status: 'open' on an In Progress task keeps it; 'completed' moves it to Completed.
-    expect((await call('PATCH', '/tasks/102', { status: 'open' })).body).toMatchObject({ workflowStatusId: 2 });
+    expect((await call('PATCH', '/tasks/102', { status: 'open' })).body).toMatchObject({
+      workflowStatusId: 2,
+    });
     expect((await call('PATCH', '/tasks/102', { status: 'completed' })).body).toMatchObject({
       status: 'completed',
       workflowStatusId: 3,
@@ -222,7 +285,9 @@ describe('§2.5 tasks', () => {
       message: 'Task with specified name already exists',
     });
     await expectError(await call('POST', '/tasks', { projectId: 23, name: 'meetings' }), 400, 'task_exists');
-    await expectError(await call('POST', '/tasks', { name: 'x' }), 400, 'mandatory_field', { fields: 'projectId' });
+    await expectError(await call('POST', '/tasks', { name: 'x' }), 400, 'mandatory_field', {
+      fields: 'projectId',
+    });
     await expectError(await call('POST', '/tasks', { projectId: 999, name: 'x' }), 404, 'object_not_found');
   });
 
@@ -237,10 +302,16 @@ describe('§2.5 tasks', () => {
 
   it('comments and assigned users of a task', async () => {
     const c = await call('GET', '/tasks/143/comments?limit=1');
-    expect(c.body).toMatchObject({ offset: 0, limit: 1, items: [expect.objectContaining({ text: expect.any(String) })] });
+    expect(c.body).toMatchObject({
+      offset: 0,
+      limit: 1,
+      items: [expect.objectContaining({ text: expect.any(String) })],
+    });
     expect((await call('GET', '/tasks/136/comments')).body).toEqual({ offset: 0, limit: 1000, items: [] });
     expect((await call('GET', '/tasks/143/assignedUsers')).body).toEqual({ userIds: [1, 2, 3, 4, 6, 7] });
-    expect((await call('GET', '/customers/9/assignedUsers')).body).toEqual({ userIds: [1, 2, 3, 4, 5, 6, 7, 8] });
+    expect((await call('GET', '/customers/9/assignedUsers')).body).toEqual({
+      userIds: [1, 2, 3, 4, 5, 6, 7, 8],
+    });
   });
 });
 
@@ -257,13 +328,30 @@ describe('§2.13 workflow statuses', () => {
   });
 
   it('validates: mandatory name and type, enum type, unique name ignoring case', async () => {
-    await expectError(await call('POST', '/workflowStatuses', { name: 'X' }), 400, 'mandatory_field', { fields: 'type' });
-    await expectError(await call('POST', '/workflowStatuses', { type: 'open' }), 400, 'mandatory_field', { fields: 'name' });
-    await expectError(await call('POST', '/workflowStatuses', { name: 'X', type: 'closed' }), 400, 'invalid_argument');
-    await expectError(await call('POST', '/workflowStatuses', { name: 'in progress', type: 'open' }), 400, 'workflow_status_exists', {
-      message: 'Workflow status with specified name already exists',
+    await expectError(await call('POST', '/workflowStatuses', { name: 'X' }), 400, 'mandatory_field', {
+      fields: 'type',
     });
-    await expectError(await call('PATCH', '/workflowStatuses/2', { name: 'NEW' }), 400, 'workflow_status_exists');
+    await expectError(await call('POST', '/workflowStatuses', { type: 'open' }), 400, 'mandatory_field', {
+      fields: 'name',
+    });
+    await expectError(
+      await call('POST', '/workflowStatuses', { name: 'X', type: 'closed' }),
+      400,
+      'invalid_argument',
+    );
+    await expectError(
+      await call('POST', '/workflowStatuses', { name: 'in progress', type: 'open' }),
+      400,
+      'workflow_status_exists',
+      {
+        message: 'Workflow status with specified name already exists',
+      },
+    );
+    await expectError(
+      await call('PATCH', '/workflowStatuses/2', { name: 'NEW' }),
+      400,
+      'workflow_status_exists',
+    );
   });
 
   it('DELETE: 204 for an unused status, workflow_status_in_use for a used one', async () => {
@@ -274,17 +362,26 @@ describe('§2.13 workflow statuses', () => {
     await expectError(await call('GET', `/workflowStatuses/${id}`), 404, 'object_not_found');
   });
 
-  it('a type change moves its tasks\' status; the last status of a type cannot be deleted or retyped', async () => {
-    expect((await call('PATCH', '/workflowStatuses/2', { type: 'completed', name: 'Review' })).body).toMatchObject({
+  it("a type change moves its tasks' status; the last status of a type cannot be deleted or retyped", async () => {
+    expect(
+      (await call('PATCH', '/workflowStatuses/2', { type: 'completed', name: 'Review' })).body,
+    ).toMatchObject({
       id: 2,
       name: 'Review',
       type: 'completed',
     });
-    expect((await call('GET', '/tasks/102')).body).toMatchObject({ status: 'completed', workflowStatusName: 'Review' });
+    expect((await call('GET', '/tasks/102')).body).toMatchObject({
+      status: 'completed',
+      workflowStatusName: 'Review',
+    });
 
     const del = await api(empty, 'DELETE', '/workflowStatuses/3', admin);
     await expectError(del, 400, 'last_workflow_status');
-    await expectError(await api(empty, 'PATCH', '/workflowStatuses/1', { ...admin, body: { type: 'completed' } }), 400, 'last_workflow_status');
+    await expectError(
+      await api(empty, 'PATCH', '/workflowStatuses/1', { ...admin, body: { type: 'completed' } }),
+      400,
+      'last_workflow_status',
+    );
     expect((await api(empty, 'GET', '/workflowStatuses/3', admin)).body).toMatchObject({
       allowedActions: { canModify: true, canDelete: false },
     });

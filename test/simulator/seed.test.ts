@@ -3,7 +3,7 @@ import { dateRange, isoDayOfWeek } from '../../src/simulator/dates.js';
 import { INJECTION_TASK_ID } from '../../src/simulator/seed.js';
 import { Store } from '../../src/simulator/store.js';
 import type { SimulatorLimits } from '../../src/simulator/types.js';
-import { HOLIDAYS, LOCKED_FROM, LOCKED_TO, TODAY, W0, week } from './demo-calendar.js';
+import { HOLIDAYS, LOCKED_FROM, LOCKED_TO, noonClock, TODAY, W0, week } from './demo-calendar.js';
 
 const LIMITS: SimulatorLimits = {
   perSecond: 100,
@@ -18,8 +18,13 @@ const LIMITS: SimulatorLimits = {
 };
 
 function makeStore(today = TODAY, seed: 'demo' | 'empty' = 'demo'): Store {
-  // A real clock: the store shifts it so that `today` is today.
-  return new Store({ seed, today, now: Date.now, limits: LIMITS, apiBaseUrl: 'http://127.0.0.1:1/api/v1' });
+  return new Store({
+    seed,
+    today,
+    now: noonClock(today),
+    limits: LIMITS,
+    apiBaseUrl: 'http://127.0.0.1:1/api/v1',
+  });
 }
 
 /** Everything the seed produced, as plain data. */
@@ -101,26 +106,55 @@ describe('§5 demo seed', () => {
         [25, 11, 'Legacy migration'],
       ]),
     );
-    expect(s.tasks.get(143)).toMatchObject({ name: 'Test 10', projectId: 13, workflowStatusId: 1, typeOfWorkId: 1 });
+    expect(s.tasks.get(143)).toMatchObject({
+      name: 'Test 10',
+      projectId: 13,
+      workflowStatusId: 1,
+      typeOfWorkId: 1,
+    });
     expect(s.tasks.get(136)).toMatchObject({ name: 'Meetings', projectId: 23, typeOfWorkId: 15 });
     expect(s.tasks.has(80)).toBe(true);
     expect(s.tasks.size).toBeGreaterThanOrEqual(38);
     expect(s.tasks.size).toBeLessThanOrEqual(45);
-    const completed = [...s.tasks.values()].filter((t) => s.workflowStatuses.get(t.workflowStatusId)?.type === 'completed');
+    const completed = [...s.tasks.values()].filter(
+      (t) => s.workflowStatuses.get(t.workflowStatusId)?.type === 'completed',
+    );
     expect(completed.length / s.tasks.size).toBeGreaterThan(0.2);
     expect(completed.length / s.tasks.size).toBeLessThan(0.4);
     expect([...s.tasks.values()].filter((t) => /testing/i.test(t.name)).length).toBeGreaterThanOrEqual(21);
     expect([...s.workflowStatuses.values()].map((w) => w.name)).toEqual(['New', 'In Progress', 'Completed']);
-    expect(s.typesOfWork.get(1)).toMatchObject({ name: 'engineering', default: true, billable: true, rate: 110 });
+    expect(s.typesOfWork.get(1)).toMatchObject({
+      name: 'engineering',
+      default: true,
+      billable: true,
+      rate: 110,
+    });
     expect(s.typesOfWork.get(15)).toMatchObject({ name: 'management', billable: false, rate: null });
-    expect(s.leaveTypes.get(1)).toEqual({ id: 1, name: 'Sick Leave', balance: 'Sick', rateFactor: 1, archived: false });
-    expect(s.timeZoneGroups.get(-1)).toMatchObject({ name: 'New York', timeZoneId: 'America/New_York', default: true });
+    expect(s.leaveTypes.get(1)).toEqual({
+      id: 1,
+      name: 'Sick Leave',
+      balance: 'Sick',
+      rateFactor: 1,
+      archived: false,
+    });
+    expect(s.timeZoneGroups.get(-1)).toMatchObject({
+      name: 'New York',
+      timeZoneId: 'America/New_York',
+      default: true,
+    });
     expect(s.timeZoneGroups.get(2)).toMatchObject({ name: 'London', timeZoneId: 'Europe/London' });
   });
 
   it('seeds users 1–8 with their roles, teams, assignments and login rules', () => {
     const s = makeStore();
-    const rows = [...s.users.values()].map((u) => [u.id, u.username, s.fullName(u), u.role, u.departmentId, u.timeZoneGroupId]);
+    const rows = [...s.users.values()].map((u) => [
+      u.id,
+      u.username,
+      s.fullName(u),
+      u.role,
+      u.departmentId,
+      u.timeZoneGroupId,
+    ]);
     expect(rows).toEqual([
       [1, 'admin', 'System Administrator', 'admin', 5, -1],
       [2, 'manager', 'Mary Brown', 'manager', 5, 2],
@@ -147,8 +181,12 @@ describe('§5 demo seed', () => {
     const s = makeStore();
     const u3 = s.users.get(3)!;
     const u5 = s.users.get(5)!;
-    expect(dateRange(week(-1), week(-1, 6)).map((d) => s.scheduleFor(u3, d))).toEqual([480, 480, 480, 480, 480, 0, 0]);
-    expect(dateRange(week(-1), week(-1, 6)).map((d) => s.scheduleFor(u5, d))).toEqual([240, 240, 240, 240, 240, 0, 0]);
+    expect(dateRange(week(-1), week(-1, 6)).map((d) => s.scheduleFor(u3, d))).toEqual([
+      480, 480, 480, 480, 480, 0, 0,
+    ]);
+    expect(dateRange(week(-1), week(-1, 6)).map((d) => s.scheduleFor(u5, d))).toEqual([
+      240, 240, 240, 240, 240, 0, 0,
+    ]);
     expect(HOLIDAYS.every((d) => isoDayOfWeek(d) === 3)).toBe(true);
     for (const d of HOLIDAYS) expect(s.scheduleFor(u3, d)).toBe(0);
     expect([...s.holidays].sort()).toEqual(HOLIDAYS);
@@ -257,7 +295,7 @@ describe('§5 demo seed', () => {
     expect(s.hooks.list()).toEqual([]);
   });
 
-  it('SEC-OUT-06 seeds a task named with instruction-like text and U+200B, U+202E, U+E0041', () => {
+  it('seeds (for the output-sanitising checks) a task named with instruction-like text and U+200B, U+202E, U+E0041', () => {
     const name = makeStore().tasks.get(INJECTION_TASK_ID)?.name ?? '';
     expect(name).toMatch(/ignore previous instructions/i);
     expect(name).toContain('\u200B');
@@ -272,7 +310,9 @@ describe('§5 demo seed', () => {
     expect(s.departments.get(-1)?.default).toBe(true);
     expect(s.timeZoneGroups.get(-1)?.default).toBe(true);
     expect([...s.typesOfWork.values()].some((t) => t.default)).toBe(true);
-    expect(new Set([...s.workflowStatuses.values()].map((w) => w.type))).toEqual(new Set(['open', 'completed']));
+    expect(new Set([...s.workflowStatuses.values()].map((w) => w.type))).toEqual(
+      new Set(['open', 'completed']),
+    );
   });
 
   it('loads a large data set quickly (benchmarks)', () => {
@@ -292,7 +332,8 @@ describe('§5 demo seed', () => {
         deadline: null,
         estimatedTime: null,
       });
-    for (const d of dateRange('2025-01-01', '2025-12-31')) for (let t = 1; t <= 200; t += 20) s.setTime(1, d, t, 30);
+    for (const d of dateRange('2025-01-01', '2025-12-31'))
+      for (let t = 1; t <= 200; t += 20) s.setTime(1, d, t, 30);
     expect(performance.now() - started).toBeLessThan(2000);
     expect(s.approvedWeeksOf([1])).toEqual([]);
   });

@@ -4,5 +4,9 @@ import { InfoSchema, type Info } from '../schemas.js';
 import type { CallOptions } from './common.js';
 
 export function getInfo(c: ActitimeClient, opts: CallOptions = {}): Promise<Info> {
-  return c.cache.get('info', () => c.request({ method: 'GET', path: ['info'], schema: InfoSchema }), opts.signal);
+  return c.cache.get(
+    'info',
+    () => c.request({ method: 'GET', path: ['info'], schema: InfoSchema }),
+    opts.signal,
+  );
 }

@@ -15,13 +15,19 @@ export interface Page<T> {
 }
 
 /** A whole list: the items of every page plus the merged reference maps (`customers`, `projects`, …). */
-export type Collected<P extends Page<unknown>> = Omit<P, 'offset' | 'limit'>;
+export type Collected<P extends Page<unknown>> = {
+  [K in keyof P as K extends 'offset' | 'limit' ? never : K]: P[K];
+};
 
 /** Stop runaway loops (e.g. a server that ignores `offset`). */
 const MAX_PAGES = 10_000;
 
 /** The page size to ask for: the caller's wish, capped by the server's maximum. */
-export async function pageSizeFor(c: ActitimeClient, requested: number | undefined, opts: CallOptions): Promise<number> {
+export async function pageSizeFor(
+  c: ActitimeClient,
+  requested: number | undefined,
+  opts: CallOptions,
+): Promise<number> {
   const info = await getInfo(c, opts);
   const max = info.limits.maxQueryLimit;
   return Math.max(1, Math.min(requested ?? max, max));
@@ -40,7 +46,8 @@ export async function collectPages<T, P extends Page<T>>(
   const items: T[] = [];
   let merged: Record<string, unknown> = {};
   for (let pages = 0; ; pages++) {
-    if (pages >= MAX_PAGES) throw new UnexpectedResponseError('unexpected response from actiTIME (list never ends)', 'offset');
+    if (pages >= MAX_PAGES)
+      throw new UnexpectedResponseError('unexpected response from actiTIME (list never ends)', 'offset');
     const page = await fetchPage(offset, pageSize);
     items.push(...page.items);
     merged = mergeTopLevel(merged, page);

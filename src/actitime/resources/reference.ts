@@ -88,7 +88,11 @@ function getCached<T>(
   );
 }
 
-export function listLeaveTypes(c: ActitimeClient, q: LeaveTypesQuery = {}, opts: CallOptions = {}): Promise<LeaveType[]> {
+export function listLeaveTypes(
+  c: ActitimeClient,
+  q: LeaveTypesQuery = {},
+  opts: CallOptions = {},
+): Promise<LeaveType[]> {
   return listAllCached(c, 'leaveTypes', LeaveTypeListSchema, q, opts);
 }
 
@@ -96,16 +100,28 @@ export function getLeaveType(c: ActitimeClient, id: number, opts: CallOptions = 
   return getCached(c, 'leaveTypes', id, LeaveTypeSchema, opts);
 }
 
-export function listTypesOfWork(c: ActitimeClient, q: TypesOfWorkQuery = {}, opts: CallOptions = {}): Promise<TypeOfWork[]> {
+export function listTypesOfWork(
+  c: ActitimeClient,
+  q: TypesOfWorkQuery = {},
+  opts: CallOptions = {},
+): Promise<TypeOfWork[]> {
   return listAllCached(c, 'typesOfWork', TypeOfWorkListSchema, q, opts);
 }
 
 /** `id` or `'default'` (the default type of work). */
-export function getTypeOfWork(c: ActitimeClient, id: number | 'default', opts: CallOptions = {}): Promise<TypeOfWork> {
+export function getTypeOfWork(
+  c: ActitimeClient,
+  id: number | 'default',
+  opts: CallOptions = {},
+): Promise<TypeOfWork> {
   return getCached(c, 'typesOfWork', id, TypeOfWorkSchema, opts);
 }
 
-export function listDepartments(c: ActitimeClient, q: DepartmentsQuery = {}, opts: CallOptions = {}): Promise<Department[]> {
+export function listDepartments(
+  c: ActitimeClient,
+  q: DepartmentsQuery = {},
+  opts: CallOptions = {},
+): Promise<Department[]> {
   return listAllCached(c, 'departments', DepartmentListSchema, q, opts);
 }
 

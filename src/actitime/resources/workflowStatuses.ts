@@ -31,7 +31,11 @@ export function listWorkflowStatuses(
   return listAllCached(c, 'workflowStatuses', WorkflowStatusListSchema, q, opts);
 }
 
-export function getWorkflowStatus(c: ActitimeClient, id: number, opts: CallOptions = {}): Promise<WorkflowStatus> {
+export function getWorkflowStatus(
+  c: ActitimeClient,
+  id: number,
+  opts: CallOptions = {},
+): Promise<WorkflowStatus> {
   return c.cache.get(
     `workflowStatuses:id:${id}`,
     () => c.request({ method: 'GET', path: ['workflowStatuses', id], schema: WorkflowStatusSchema }),
@@ -44,7 +48,13 @@ export function createWorkflowStatus(
   body: WorkflowStatusCreate,
   opts: CallOptions = {},
 ): Promise<WorkflowStatus> {
-  return c.request({ method: 'POST', path: ['workflowStatuses'], body, schema: WorkflowStatusSchema, signal: opts.signal });
+  return c.request({
+    method: 'POST',
+    path: ['workflowStatuses'],
+    body,
+    schema: WorkflowStatusSchema,
+    signal: opts.signal,
+  });
 }
 
 export function updateWorkflowStatus(
@@ -63,6 +73,10 @@ export function updateWorkflowStatus(
   });
 }
 
-export function deleteWorkflowStatus(c: ActitimeClient, id: number, opts: CallOptions = {}): Promise<DeleteResult> {
+export function deleteWorkflowStatus(
+  c: ActitimeClient,
+  id: number,
+  opts: CallOptions = {},
+): Promise<DeleteResult> {
   return deleteById(c, ['workflowStatuses', id], undefined, opts);
 }

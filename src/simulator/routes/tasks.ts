@@ -72,8 +72,7 @@ function firstStatusOfType(store: Store, type: StatusType): number {
 function statusFromBody(store: Store, body: Body, current?: Task): number | undefined {
   const hasStatus = has(body, 'status');
   const hasId = has(body, 'workflowStatusId');
-  if (hasStatus && hasId)
-    throw invalid('status,workflowStatusId', 'Send either status or workflowStatusId, not both');
+  if (hasStatus && hasId) throw invalid('status,workflowStatusId');
   if (hasId) {
     const id = intField(body, 'workflowStatusId', true);
     if (!store.workflowStatuses.has(id)) throw notFound('workflowStatusId');

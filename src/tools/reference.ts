@@ -1,0 +1,194 @@
+/**
+ * The `reference` toolset: settings and the short lists other tools refer to by id (leave types, types of
+ * work, departments, time-zone groups, workflow statuses). Served from the client's reference cache.
+ */
+import { z } from 'zod';
+
+import { getInfo } from '../actitime/resources/info.js';
+import {
+  listDepartments,
+  listLeaveTypes,
+  listTimeZoneGroups,
+  listTypesOfWork,
+} from '../actitime/resources/reference.js';
+import { listWorkflowStatuses } from '../actitime/resources/workflowStatuses.js';
+import type { Info } from '../actitime/schemas.js';
+import { defineTool, type AnyTool } from './define.js';
+
+export const REFERENCE_KINDS = [
+  'settings',
+  'leave_types',
+  'types_of_work',
+  'departments',
+  'time_zone_groups',
+  'workflow_statuses',
+] as const;
+export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
+
+const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
+
+const Label = z.object({ singular: z.string().optional(), plural: z.string().optional() });
+
+const SettingsOut = z.object({
+  company: z.string().optional(),
+  /** UI names of the three levels and of departments: what this company calls a customer, project, task. */
+  names: z
+    .object({
+      customer: Label.optional(),
+      project: Label.optional(),
+      task: Label.optional(),
+      department: Label.optional(),
+    })
+    .optional(),
+  weekStart: z.int().min(0).max(6).optional().describe('First day of the week: 0 = Sunday … 6 = Saturday'),
+  weekStartName: z.string().optional(),
+  currency: z.string().optional(),
+  decimalSeparator: z.string().optional(),
+  timeFormat: z.string().optional(),
+  clockFormat: z.string().optional(),
+  features: z.record(z.string(), z.boolean()).optional(),
+  limits: z.object({ maxBatchSize: z.int(), maxQueryLimit: z.int() }),
+  actiTimeUrl: z.string().optional(),
+});
+
+const Item = z.object({
+  id: z.int(),
+  name: z.string(),
+  archived: z.boolean().optional(),
+  default: z.boolean().optional(),
+  /** leave types */
+  balance: z.string().optional(),
+  rateFactor: z.number().optional(),
+  /** types of work; absent when the caller may not see rates */
+  rate: z.number().optional(),
+  billable: z.boolean().optional(),
+  /** time-zone groups: IANA zone */
+  timeZoneId: z.string().optional(),
+  /** workflow statuses: open | completed */
+  type: z.string().optional(),
+});
+type ItemOut = z.input<typeof Item>;
+
+const Input = z.object({
+  kind: z
+    .enum(REFERENCE_KINDS)
+    .describe(
+      'settings (company, week start, custom names, features, limits); leave_types; types_of_work; departments; time_zone_groups; workflow_statuses',
+    ),
+  includeArchived: z
+    .boolean()
+    .default(false)
+    .describe('Also list archived leave types and types of work (other kinds have no archive)'),
+});
+
+const Output = z.object({
+  kind: z.enum(REFERENCE_KINDS),
+  settings: SettingsOut.optional().describe('Present for kind=settings'),
+  items: z.array(Item).optional().describe('Present for every other kind, in actiTIME order'),
+  count: z.int().optional(),
+});
+
+/** Keeps only defined, non-null values, so results stay compact and match the optional output fields. */
+function compact<T extends Record<string, unknown>>(value: T): { [K in keyof T]?: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as {
+    [K in keyof T]?: Exclude<T[K], null>;
+  };
+}
+
+function label(l: { singular?: string | null; plural?: string | null } | null | undefined) {
+  return l ? compact({ singular: l.singular, plural: l.plural }) : undefined;
+}
+
+export function settingsOf(info: Info): z.input<typeof SettingsOut> {
+  const weekStart = info.format?.dayOfWeekStart ?? undefined;
+  const features = Object.fromEntries(
+    Object.entries(info.features ?? {}).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'),
+  );
+  const url = info.urls?.actiTime;
+  return compact({
+    company: info.company?.name,
+    names: info.customNames
+      ? compact({
+          customer: label(info.customNames.firstLevel),
+          project: label(info.customNames.secondLevel),
+          task: label(info.customNames.thirdLevel),
+          department: label(info.customNames.department),
+        })
+      : undefined,
+    weekStart,
+    weekStartName: weekStart === undefined ? undefined : WEEKDAY_NAMES[weekStart],
+    currency: info.format?.currency,
+    decimalSeparator: info.format?.decimalSeparator,
+    timeFormat: info.format?.timeFormat,
+    clockFormat: info.format?.clockFormat,
+    features,
+    limits: { maxBatchSize: info.limits.maxBatchSize, maxQueryLimit: info.limits.maxQueryLimit },
+    actiTimeUrl: typeof url === 'string' ? url : undefined,
+  }) as z.input<typeof SettingsOut>;
+}
+
+export const getReferenceData = defineTool({
+  name: 'get_reference_data',
+  title: 'Reference data',
+  description:
+    'Read actiTIME settings or one reference list. Use kind=settings for the company name, the first day of the ' +
+    'week, what this company calls customers/projects/tasks, enabled features and limits; use the other kinds to ' +
+    'find ids and names of leave types (with balance PTO/Sick/None), types of work (billable, rate when visible), ' +
+    'departments, time-zone groups (IANA zone) and workflow statuses (open/completed). Returns ' +
+    '{kind, settings} or {kind, items, count}; archived leave types and types of work are left out unless ' +
+    'includeArchived is true.',
+  toolset: 'reference',
+  access: 'read',
+  inputSchema: Input,
+  outputSchema: Output,
+  async handler({ kind, includeArchived }, ctx) {
+    const opts = { signal: ctx.signal };
+    const archived = includeArchived ? undefined : false;
+    let items: ItemOut[];
+    switch (kind) {
+      case 'settings':
+        return { kind, settings: settingsOf(await getInfo(ctx.client, opts)) };
+      case 'leave_types':
+        items = (await listLeaveTypes(ctx.client, { archived }, opts)).map((t) =>
+          compact({
+            id: t.id,
+            name: t.name,
+            balance: t.balance,
+            rateFactor: t.rateFactor,
+            archived: t.archived,
+          }),
+        ) as ItemOut[];
+        break;
+      case 'types_of_work':
+        items = (await listTypesOfWork(ctx.client, { archived }, opts)).map((t) =>
+          compact({
+            id: t.id,
+            name: t.name,
+            billable: t.billable,
+            rate: t.rate,
+            default: t.default,
+            archived: t.archived,
+          }),
+        ) as ItemOut[];
+        break;
+      case 'departments':
+        items = (await listDepartments(ctx.client, {}, opts)).map((d) =>
+          compact({ id: d.id, name: d.name, default: d.default }),
+        ) as ItemOut[];
+        break;
+      case 'time_zone_groups':
+        items = (await listTimeZoneGroups(ctx.client, {}, opts)).map((g) =>
+          compact({ id: g.id, name: g.name, timeZoneId: g.timeZoneId, default: g.default }),
+        ) as ItemOut[];
+        break;
+      case 'workflow_statuses':
+        items = (await listWorkflowStatuses(ctx.client, {}, opts)).map((s) =>
+          compact({ id: s.id, name: s.name, type: s.type }),
+        ) as ItemOut[];
+        break;
+    }
+    return { kind, items, count: items.length };
+  },
+});
+
+export const referenceTools: AnyTool[] = [getReferenceData];
