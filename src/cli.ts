@@ -74,7 +74,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const command = positionals[0] ?? 'serve';
   if (positionals.length > 1 || (command !== 'serve' && command !== 'tools')) {
-    throw new UsageError(`unknown command ${positionals.join(' ')}; see actitime-mcp --help`);
+    throw new UsageError(`unknown command ${positionals.join(' ')}`);
   }
   const flags: CliFlags = {
     ...(values.demo ? { demo: true } : {}),

@@ -115,7 +115,8 @@ export class ActitimeClient {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly transport: HttpTransport;
-  private readonly closing = new AbortController();
+  /** Signals of the calls under way, aborted by close(). */
+  private readonly active = new Set<LinkedSignal>();
   private closed = false;
 
   private credentialsVerified = false;
@@ -170,10 +171,11 @@ export class ActitimeClient {
     const weight = Math.max(1, Math.floor(opts.weight ?? 1));
     const deadlineAt = this.clock() + this.config.deadlineMs;
     const linked = new LinkedSignal(
-      [opts.signal, this.closing.signal],
+      [opts.signal],
       this.config.deadlineMs,
       `actiTIME did not answer within ${formatMs(this.config.deadlineMs)}`,
     );
+    this.active.add(linked);
     const state = { attempts: 0, ambiguousRetries: 0 };
     let ambiguousBefore = false;
     const resource = typeof opts.path[0] === 'string' ? opts.path[0] : '';
@@ -304,6 +306,7 @@ export class ActitimeClient {
         }
       }
     } finally {
+      this.active.delete(linked);
       linked.dispose();
     }
   }
@@ -312,7 +315,7 @@ export class ActitimeClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.closing.abort(new CancelledError(CLOSED_MESSAGE));
+    for (const linked of this.active) linked.abort(new CancelledError(CLOSED_MESSAGE));
     this.probe?.resolve();
     await this.limiter.close();
     if (this.ownsDispatcher) await (this.dispatcher as Pool).destroy().catch(() => undefined);

@@ -2,6 +2,7 @@
  * Abort plumbing shared by the client and the limiter. Abort reasons are our own error objects, so whoever
  * observes an abort can tell a caller's cancel from the deadline or a client shutdown.
  */
+import { setMaxListeners } from 'node:events';
 import { ActitimeError, CancelledError, TimeoutError } from './errors.js';
 
 /** A fresh error describing why `signal` was aborted (a new instance: callers may annotate it). */
@@ -77,6 +78,9 @@ export class LinkedSignal {
         break;
       }
       const onAbort = (): void => this.controller.abort(toReason(parent));
+      // One tool call's signal legitimately backs many concurrent requests; Node's leak warning (at 10
+      // listeners) would be noise on stderr.
+      setMaxListeners(0, parent);
       parent.addEventListener('abort', onAbort, { once: true });
       this.cleanups.push(() => parent.removeEventListener('abort', onAbort));
     }

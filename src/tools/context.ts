@@ -65,23 +65,35 @@ export class SessionLookups {
   ) {}
 
   me(signal: AbortSignal): Promise<User> {
-    return this.cached('me', signal, () => getMe(this.client, {}));
+    return untilAborted(
+      this.shared('me', () => getMe(this.client)),
+      signal,
+    );
   }
 
   settings(signal: AbortSignal): Promise<Info> {
-    return this.cached('settings', signal, () => getInfo(this.client, {}));
+    return untilAborted(
+      this.shared('settings', () => getInfo(this.client)),
+      signal,
+    );
   }
 
   calendar(signal: AbortSignal): Promise<Calendar> {
-    return this.cached('calendar', signal, async () => {
-      const [me, info] = await Promise.all([this.me(signal), this.settings(signal)]);
-      const group = await getTimeZoneGroup(this.client, me.timeZoneGroupId ?? 'default', {});
-      // Servers may leave either unset (§4); the machine running this server is the user's best proxy.
-      return {
-        timeZone: group.timeZoneId || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
-        weekStart: info.format?.dayOfWeekStart ?? 1,
-      };
-    });
+    return untilAborted(
+      this.shared('calendar', async () => {
+        const [me, info] = await Promise.all([
+          this.shared('me', () => getMe(this.client)),
+          this.shared('settings', () => getInfo(this.client)),
+        ]);
+        const group = await getTimeZoneGroup(this.client, me.timeZoneGroupId ?? 'default');
+        // Servers may leave either unset (§4); the machine running this server is the user's best proxy.
+        return {
+          timeZone: group.timeZoneId || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+          weekStart: info.format?.dayOfWeekStart ?? 1,
+        };
+      }),
+      signal,
+    );
   }
 
   /** Forgets everything, e.g. after a write that changes the user or the settings. */
@@ -90,23 +102,19 @@ export class SessionLookups {
   }
 
   /**
-   * The shared lookup runs without any one call's signal (a cancelled call must not fail the others waiting on
-   * it); each caller stops waiting when its own signal aborts.
+   * One lookup shared by every call of the session. It runs without any call's signal: a cancelled call must
+   * not fail the others waiting on it (each caller stops waiting on its own signal instead).
    */
-  private cached<T>(key: string, signal: AbortSignal, load: () => Promise<T>): Promise<T> {
+  private shared<T>(key: string, load: () => Promise<T>): Promise<T> {
     const hit = this.memo.get(key);
-    let value: Promise<T>;
-    if (hit && this.now() - hit.at < SESSION_TTL_MS) {
-      value = hit.value as Promise<T>;
-    } else {
-      value = load();
-      const entry = { at: this.now(), value };
-      this.memo.set(key, entry);
-      value.catch(() => {
-        if (this.memo.get(key) === entry) this.memo.delete(key);
-      });
-    }
-    return untilAborted(value, signal);
+    if (hit && this.now() - hit.at < SESSION_TTL_MS) return hit.value as Promise<T>;
+    const value = load();
+    const entry = { at: this.now(), value };
+    this.memo.set(key, entry);
+    value.catch(() => {
+      if (this.memo.get(key) === entry) this.memo.delete(key);
+    });
+    return value;
   }
 }
 

@@ -191,6 +191,7 @@ function readBody(req: IncomingMessage, max: number): Promise<BodyRead> {
       req.off('end', onEnd);
       req.off('error', onAbort);
       req.off('aborted', onAbort);
+      req.off('close', onAbort);
       resolve(result);
     };
     const onData = (chunk: Buffer): void => {
@@ -208,6 +209,7 @@ function readBody(req: IncomingMessage, max: number): Promise<BodyRead> {
     req.once('end', onEnd);
     req.once('error', onAbort);
     req.once('aborted', onAbort);
+    req.once('close', onAbort);
   });
 }
 
@@ -354,6 +356,7 @@ export async function startHttpServer(
       sendError(res, 500, -32603, 'Internal error: cannot create a session', cors);
       return;
     }
+    if (closing) return sendError(res, 503, -32000, 'Server shutting down', { Connection: 'close' });
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       maxRequestBodySize: maxBodyBytes,
@@ -579,4 +582,61 @@ export async function startHttpServer(
       return closed;
     },
   };
+}
+
+export interface ServeHttpOptions extends HttpServerOptions {
+  /** Releases what the sessions share (the actiTIME client, the demo simulator), after the HTTP side closed. */
+  onShutdown: () => Promise<void>;
+  /** Longest wait for an orderly shutdown before exiting anyway. Default 800 ms. */
+  graceMs?: number;
+  /** Ends the process; replaceable for tests. Default process.exit. */
+  exit?: (code: number) => void;
+  /** Where SIGTERM/SIGINT come from; replaceable for tests. Default process. */
+  signals?: Pick<NodeJS.EventEmitter, 'once'>;
+}
+
+/**
+ * The CLI's `--http` mode: serves until SIGTERM/SIGINT, then closes every session (in-flight calls aborted),
+ * runs onShutdown and exits 0 within the grace period. stdin is not watched: a daemon's stdin may be closed.
+ */
+export async function serveHttp(
+  ctxFactory: ContextFactory,
+  options: ServeHttpOptions,
+): Promise<HttpServerHandle> {
+  const {
+    logger,
+    onShutdown,
+    graceMs = 800,
+    exit = (code) => process.exit(code),
+    signals = process,
+  } = options;
+  const handle = await startHttpServer(ctxFactory, options);
+  let stopping = false;
+  const shutdown = async (reason: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.debug(`shutting down: ${reason}`);
+    const orderly = (async () => {
+      try {
+        await handle.close();
+        await onShutdown();
+      } catch (err) {
+        logger.warn(`error while closing: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        logger.warn(`shutdown took longer than ${graceMs} ms; exiting anyway`);
+        resolve();
+      }, graceMs);
+      timer.unref();
+    });
+    await Promise.race([orderly, deadline]);
+    clearTimeout(timer);
+    exit(0);
+  };
+  signals.once('SIGTERM', () => void shutdown('SIGTERM'));
+  signals.once('SIGINT', () => void shutdown('SIGINT'));
+  return handle;
 }

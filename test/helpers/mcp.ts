@@ -19,7 +19,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 
 import { ActitimeClient } from '../../src/actitime/client.js';
-import type { ClientConfig } from '../../src/actitime/config.js';
+import { clientConfigFromEnv, type ClientConfig } from '../../src/actitime/config.js';
 import { demoPassword, loadConfig, type ServerConfig } from '../../src/config.js';
 import { createLogger, type Logger, type LogLevel } from '../../src/logger.js';
 import { buildServer } from '../../src/server.js';
@@ -63,16 +63,15 @@ export async function connectClient(options: ConnectOptions = {}): Promise<Conne
   const user = options.user ?? 'admin';
   const logs: string[] = [];
   const logger = createLogger(options.logLevel ?? 'debug', (line) => logs.push(line));
-  const base = loadConfig({
+  const env = {
     ...options.env,
     ACTITIME_URL: sim.baseUrl,
     ACTITIME_USERNAME: user,
     ACTITIME_PASSWORD: options.password ?? demoPassword(user),
-  });
-  const config: ServerConfig = {
-    ...base,
-    client: { ...base.client, ...options.client } as ServerConfig['client'],
   };
+  // Overrides are resolved together with the environment, so derived defaults (e.g. maxRetryAfterMs from
+  // timeUnitMs) follow them.
+  const config: ServerConfig = { ...loadConfig(env), client: clientConfigFromEnv(env, options.client ?? {}) };
   const actitime = new ActitimeClient(config.client, { logger });
   const server = buildServer(
     { client: actitime, config, logger },

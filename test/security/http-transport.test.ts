@@ -3,6 +3,7 @@
  * requests for every refusal (SEC-HT-01…06). Each server context holds a real ActitimeClient talking to the
  * test simulator.
  */
+import { EventEmitter } from 'node:events';
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 
@@ -23,6 +24,7 @@ import {
   DEFAULT_MAX_BODY_BYTES,
   httpOptionsFromEnv,
   isLoopbackHost,
+  serveHttp,
   startHttpServer,
   type HttpServerHandle,
   type HttpServerOptions,
@@ -462,8 +464,13 @@ describe('SEC-HT-05 bearer token and sessions', () => {
     const handle = await start({ sessionIdleMs: 150 });
     const init = await raw(handle, 'POST', mcpHeaders(), INIT);
     expect(handle.sessionCount()).toBe(1);
-    await new Promise((r) => setTimeout(r, 500));
+    const started = performance.now();
+    while (handle.sessionCount() > 0 && performance.now() - started < 3_000) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
     expect(handle.sessionCount()).toBe(0);
+    // Not before it was idle for the configured time (timer granularity allowed for).
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
     const id = init.headers['mcp-session-id']!;
     expectRefusal(await raw(handle, 'POST', mcpHeaders({ 'mcp-session-id': id }), INIT), 404);
   });
@@ -573,5 +580,36 @@ describe('shutdown', () => {
     // No result can reach the client any more; closing it settles the call as a connection error.
     await client.close();
     expect(await call).toBeInstanceOf(Error);
+  });
+});
+
+describe('serveHttp (the CLI --http mode)', () => {
+  it('SEC-HT-01 serves on loopback and, on SIGTERM, closes sessions, releases the client and exits 0', async () => {
+    const signals = new EventEmitter();
+    const exits: number[] = [];
+    const order: string[] = [];
+    const handle = await serveHttp(ctxFactory, {
+      logger,
+      port: 0,
+      token: TOKEN,
+      signals,
+      exit: (code) => exits.push(code),
+      onShutdown: async () => {
+        order.push(`released with ${handle.sessionCount()} sessions open`);
+      },
+    });
+    servers.push(handle);
+    expect(handle.host).toBe('127.0.0.1');
+    expect((await raw(handle, 'POST', mcpHeaders(), INIT)).status).toBe(200);
+    expect(handle.sessionCount()).toBe(1);
+
+    signals.emit('SIGTERM');
+    for (let i = 0; i < 100 && exits.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(exits).toEqual([0]);
+    expect(order).toEqual(['released with 0 sessions open']);
+    expect(await listening(handle.port)).toBe(false);
+    signals.emit('SIGINT');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(exits).toEqual([0]);
   });
 });

@@ -12,12 +12,12 @@ const whoAmI = defineTool({
   toolset: 'users',
   access: 'read',
   inputSchema: z.object({}),
-  outputSchema: z.object({ username: z.string(), timeZone: z.string(), weekStart: z.int() }),
+  outputSchema: z.object({ id: z.int(), fullName: z.string(), timeZone: z.string(), weekStart: z.int() }),
   handler: async (_args, ctx) => {
     await ctx.progress(1, 2, 'looking up');
     const [me, calendar] = await Promise.all([ctx.me(), ctx.calendar()]);
     await ctx.progress(2, 2);
-    return { username: me.username ?? '', ...calendar };
+    return { id: me.id, fullName: me.fullName ?? '', ...calendar };
   },
 });
 
@@ -38,15 +38,25 @@ describe('ToolContext', () => {
       onprogress ? { onprogress } : undefined,
     );
     expect(result.isError).toBeFalsy();
-    return result.structuredContent as { username: string; timeZone: string; weekStart: number };
+    return result.structuredContent as { id: number; fullName: string; timeZone: string; weekStart: number };
   }
 
   it('calendar(): the user’s time-zone group and the company week start', async () => {
     const trainee = await connectClient({ simulator: sim, user: 'trainee', extraTools: [whoAmI] });
     const manager = await connectClient({ simulator: sim, user: 'manager', extraTools: [whoAmI] });
     try {
-      expect(await who(trainee)).toEqual({ username: 'trainee', timeZone: 'America/New_York', weekStart: 1 });
-      expect(await who(manager)).toEqual({ username: 'manager', timeZone: 'Europe/London', weekStart: 1 });
+      expect(await who(trainee)).toEqual({
+        id: 3,
+        fullName: 'Tom Green',
+        timeZone: 'America/New_York',
+        weekStart: 1,
+      });
+      expect(await who(manager)).toEqual({
+        id: 2,
+        fullName: 'Mary Brown',
+        timeZone: 'Europe/London',
+        weekStart: 1,
+      });
     } finally {
       await trainee.close();
       await manager.close();

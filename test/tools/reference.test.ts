@@ -109,6 +109,19 @@ describe('get_reference_data against the simulator', () => {
     ]);
   });
 
+  it('the actitime://settings resource serves GET /info as JSON', async () => {
+    const { resources } = await admin.client.listResources();
+    expect(resources.map((r) => r.uri)).toContain('actitime://settings');
+    const read = await admin.client.readResource({ uri: 'actitime://settings' });
+    const content = read.contents[0] as { uri: string; mimeType?: string; text?: string };
+    expect(content.mimeType).toBe('application/json');
+    expect(JSON.parse(content.text ?? '{}')).toMatchObject({
+      company: { name: 'Demo Company' },
+      format: { dayOfWeekStart: 1 },
+      limits: { maxBatchSize: 100, maxQueryLimit: 1000 },
+    });
+  });
+
   it('SEC-IN-01 a bad kind, a wrong type or an unknown argument is refused naming the field, 0 requests', async () => {
     const before = admin.sim.requests.length;
     const cases: Array<[Record<string, unknown>, string]> = [
