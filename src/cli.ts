@@ -17,11 +17,13 @@ import { startSimulator, type SimulatorHandle } from './simulator/server.js';
 import { annotationsOf, strictInput } from './tools/define.js';
 import { ALL_TOOLS, selectTools } from './tools/registry.js';
 import { serveStdio } from './transports/stdio.js';
+import { httpOptionsFromEnv, serveHttp, type HttpServerOptions } from './transports/http.js';
 
 const HELP = `actitime-mcp ${VERSION}: MCP server for actiTIME (REST API v1)
 
 Usage:
   actitime-mcp [serve] [--demo] [--demo-user NAME] [--read-only] [--toolsets LIST]
+  actitime-mcp [serve] --http [--port N] [--host H] [--allow-remote] [...]   MCP over Streamable HTTP
   actitime-mcp tools [--all] [--read-only] [--toolsets LIST]   print the tools as JSON
   actitime-mcp simulator [--port N] [--today YYYY-MM-DD] [--seed demo|empty]
   actitime-mcp --help | --version
@@ -34,6 +36,13 @@ Environment:
   ACTITIME_TOOLS, ACTITIME_EXCLUDE_TOOLS   allow / deny tools by name
   ACTITIME_LOG_LEVEL      debug, info, warn (default info), error, silent; logs go to stderr
   ACTITIME_ALLOW_INSECURE=1   permit http:// to a non-local host (sends the password in clear text)
+  ACTITIME_MCP_HTTP_TOKEN     --http: bearer token clients must send (16+ characters); without it a
+                              random one is generated and printed on stderr (loopback only)
+  ACTITIME_MCP_HTTP_ALLOWED_ORIGINS, ACTITIME_MCP_HTTP_ALLOWED_HOSTS   --http: browser origins and Host
+                              names accepted besides loopback ones (comma lists)
+
+--http serves http://127.0.0.1:8765/mcp (--port 0 = any free port). --host with a non-loopback address
+needs --allow-remote and ACTITIME_MCP_HTTP_TOKEN.
 `;
 
 const SERVE_OPTIONS = {
@@ -41,6 +50,10 @@ const SERVE_OPTIONS = {
   'demo-user': { type: 'string' },
   'read-only': { type: 'boolean' },
   toolsets: { type: 'string' },
+  http: { type: 'boolean' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'allow-remote': { type: 'boolean' },
   all: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -84,7 +97,23 @@ async function main(argv: string[]): Promise<void> {
   };
   if (command === 'tools') return printTools(flags, values.all === true);
   if (values.all) throw new UsageError('--all belongs to the tools command');
-  return serve(flags);
+  if (!values.http && (values.port !== undefined || values.host !== undefined || values['allow-remote'])) {
+    throw new UsageError('--port, --host and --allow-remote need --http');
+  }
+  const http: Partial<HttpServerOptions> | undefined = values.http
+    ? {
+        ...(values.port === undefined ? {} : { port: parsePort(values.port) }),
+        ...(values.host === undefined ? {} : { host: values.host }),
+        ...(values['allow-remote'] ? { allowRemote: true } : {}),
+      }
+    : undefined;
+  return serve(flags, http);
+}
+
+function parsePort(raw: string): number {
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535)
+    throw new UsageError('--port must be a number from 0 to 65535');
+  return Number(raw);
 }
 
 function printTools(flags: CliFlags, all: boolean): void {
@@ -103,7 +132,7 @@ function printTools(flags: CliFlags, all: boolean): void {
   process.stdout.write(JSON.stringify(list, null, 2) + '\n');
 }
 
-async function serve(flags: CliFlags): Promise<void> {
+async function serve(flags: CliFlags, http?: Partial<HttpServerOptions>): Promise<void> {
   const settings = parseSettings(process.env, flags);
   logger.level = settings.logLevel;
   selectTools(settings); // unknown names in the allow/deny lists fail here, before anything starts
@@ -126,14 +155,23 @@ async function serve(flags: CliFlags): Promise<void> {
   logger.info(`actitime-mcp ${VERSION}: ${describe(config)}`);
 
   const client = new ActitimeClient(config.client, { logger });
+  const onShutdown = async (): Promise<void> => {
+    await client.close();
+    await sim?.close();
+  };
+  if (http) {
+    // Every session gets its own McpServer; all share this client and its rate budget.
+    const ctx = { client, config, logger };
+    try {
+      await serveHttp(() => ctx, { logger, ...httpOptionsFromEnv(process.env), ...http, onShutdown });
+    } catch (err) {
+      await onShutdown();
+      throw err;
+    }
+    return;
+  }
   const server = buildServer({ client, config, logger });
-  await serveStdio(server, {
-    logger,
-    onShutdown: async () => {
-      await client.close();
-      await sim?.close();
-    },
-  });
+  await serveStdio(server, { logger, onShutdown });
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

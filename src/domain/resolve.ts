@@ -431,7 +431,7 @@ async function findProjects(
       },
       opts(r),
     );
-    const items = liveProjects(page.items, page.customers as CustomerMap, includeArchived);
+    const items = liveProjects(page.items, page.customers, includeArchived);
     const m = pick(items, query, page.items.length >= LOOKUP_LIMIT);
     if (m.kind !== 'none') return m;
   }
@@ -463,7 +463,7 @@ async function projectNotFound(
         },
         opts(r),
       );
-      return liveProjects(page.items, page.customers as CustomerMap, includeArchived);
+      return liveProjects(page.items, page.customers, includeArchived);
     },
     (p) => projectPath(p),
   );
@@ -590,7 +590,7 @@ async function taskPage(
     r.client,
     { ...q, sort: 'name', includeReferenced: ['projects', 'customers'] },
     opts(r),
-  ) as Promise<TaskPage>;
+  );
 }
 
 interface TaskScope {
@@ -827,7 +827,7 @@ export async function resolveUser(
 
 function strip(u: User & { name: string }): User {
   const { name: _name, ...rest } = u;
-  return rest as User;
+  return rest;
 }
 
 // ---- reference data (short, cached lists) --------------------------------------------------------------------

@@ -61,10 +61,6 @@ describe('proactive budget (REL-TH-06)', () => {
         `(minimum possible ${minimalSpan} ms); busiest ${W} ms window ${busiest}; 429s 0; ` +
         `achieved ${((N / (span + W)) * 1000).toFixed(1)} req/s = ${(utilisation * 100).toFixed(1)}% of the allowed ${P}/s`,
     );
-    const t0 = arrivals[0]!;
-    console.log([0, 1, 2].map((k) => `${Math.round(arrivals[k * 100]! - t0)}..${Math.round(arrivals[k * 100 + 99]! - t0)}`).join(' '));
-    console.log('server time per write', (writes.reduce((s, r) => s + (r.finishedAt! - r.arrivedAt), 0) / N).toFixed(2));
-    console.log('gaps', writes.slice(1, 40).map((r, i) => (r.arrivedAt - writes[i]!.finishedAt!).toFixed(1)).join(' '));
     expect(busiest).toBeLessThanOrEqual(P);
     expect(utilisation).toBeGreaterThanOrEqual(0.9);
 

@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ActitimeApiError, TimeoutError } from '../../src/actitime/errors.js';
+import { createCustomer, getCustomer, listCustomers } from '../../src/actitime/resources/customers.js';
+import { expectNoSecrets, harness, now, SCALED_LIMITS, type Harness } from './support.js';
+
+describe('timeouts (REL-TO)', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await harness({ limits: SCALED_LIMITS });
+  });
+  afterEach(async () => {
+    expectNoSecrets(h.logs); // SEC-CR-03
+    await h.close();
+  });
+
+  it('REL-TO-01 withheld headers: a GET gives up after ~200 ms per attempt and retries; a POST tries once', async () => {
+    const c = h.client({ attemptTimeoutMs: 200, maxRetries: 2, backoffBaseMs: 20 });
+    h.sim.faults.inject({ method: 'GET', path: '/customers/6', delayMs: 5000, times: 3 });
+    const started = now();
+    const err = await getCustomer(c, 6).catch((e: unknown) => e);
+    const elapsed = now() - started;
+    expect(err).toBeInstanceOf(TimeoutError);
+    const hits = h.hits('/customers/6');
+    expect(hits).toHaveLength(3);
+    for (const hit of hits) {
+      expect(hit.abortedAt).toBeDefined();
+      expect(hit.abortedAt! - hit.arrivedAt).toBeGreaterThanOrEqual(190);
+      expect(hit.abortedAt! - hit.arrivedAt).toBeLessThan(350);
+    }
+    expect(elapsed).toBeLessThan(3 * 200 + 20 + 40 + 300);
+
+    h.sim.faults.inject({ method: 'POST', path: '/customers', delayMs: 5000, times: 3 });
+    const post = await createCustomer(c, { name: 'Slow Corp' }).catch((e: unknown) => e);
+    expect(post).toBeInstanceOf(TimeoutError);
+    expect((post as TimeoutError).maybeApplied).toBe(true);
+    expect(h.hits('/customers', 'POST')).toHaveLength(1);
+  });
+
+  it('REL-TO-02 a stalled body ends in TimeoutError and the socket is destroyed', async () => {
+    const c = h.client({ attemptTimeoutMs: 200, maxRetries: 0 });
+    h.sim.faults.inject({ method: 'GET', path: '/customers', stallBody: true });
+    const started = now();
+    const err = await listCustomers(c).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(now() - started).toBeLessThan(400);
+    const [hit] = h.hits('/customers');
+    expect(hit?.status).toBe(200); // headers were sent …
+    expect(hit?.abortedAt).toBeDefined(); // … and the connection was closed before the body ended
+    expect(hit!.abortedAt! - hit!.arrivedAt).toBeLessThan(350);
+    // The pool recovers with a fresh connection.
+    await expect(getCustomer(c, 6)).resolves.toMatchObject({ id: 6 });
+  });
+
+  it('REL-TO-03 attempts and backoff never exceed the overall deadline (slow 503s)', async () => {
+    const deadlineMs = 700;
+    const c = h.client({ deadlineMs, attemptTimeoutMs: 300, maxRetries: 10, backoffBaseMs: 50, backoffCapMs: 100 });
+    h.sim.faults.inject({ method: 'GET', path: '/customers/6', status: 503, delayMs: 150, times: 50 });
+    const started = now();
+    const err = await getCustomer(c, 6).catch((e: unknown) => e);
+    const elapsed = now() - started;
+    expect(err instanceof ActitimeApiError || err instanceof TimeoutError).toBe(true);
+    expect(elapsed).toBeLessThanOrEqual(deadlineMs + 30);
+    const hits = h.hits('/customers/6');
+    expect(hits.length).toBeGreaterThanOrEqual(3);
+    for (const hit of hits) expect(hit.arrivedAt - started).toBeLessThan(deadlineMs);
+  });
+});
