@@ -47,7 +47,7 @@ export class ReferenceCache {
     );
     fresh.pending = pending;
     this.slots.set(key, fresh);
-    return (signal ? raceAbort(pending, signal) : pending);
+    return signal ? raceAbort(pending, signal) : pending;
   }
 
   /** Drops every entry whose key is `resource` or starts with `resource:`. */

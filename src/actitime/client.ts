@@ -20,6 +20,7 @@ import {
   CancelledError,
   InvalidRequestError,
   NetworkError,
+  ResponseTooLargeError,
   TimeoutError,
   UnexpectedResponseError,
 } from './errors.js';
@@ -220,12 +221,18 @@ export class ActitimeClient {
           this.observeRateHeaders(result.headers);
           if (!result.error) {
             if (isWrite && CACHED_RESOURCES.has(resource)) this.cache.invalidate(resource);
-            return {
-              data: this.parse(opts.schema, result.body),
-              status: result.status,
-              attempts: state.attempts,
-              goneOnRetry: false,
-            };
+            try {
+              return {
+                data: this.parse(opts.schema, result.body),
+                status: result.status,
+                attempts: state.attempts,
+                goneOnRetry: false,
+              };
+            } catch (err) {
+              // A write answered 2xx was most probably applied, but we cannot show its result.
+              if (isWrite && err instanceof ActitimeError) markMaybeApplied(err);
+              throw err;
+            }
           }
           failure = result.error;
         }
@@ -265,6 +272,14 @@ export class ActitimeClient {
           if (failure.status === 429) this.stats.rateLimited++;
         }
 
+        if (
+          isWrite &&
+          (failure instanceof UnexpectedResponseError || failure instanceof ResponseTooLargeError)
+        ) {
+          // A 2xx whose body we could not use: the write most probably happened.
+          throw markMaybeApplied(failure);
+        }
+
         const kind = classifyFailure(failure);
         if (isWrite && kind.kind === 'ambiguous' && CACHED_RESOURCES.has(resource))
           this.cache.invalidate(resource);
@@ -278,6 +293,8 @@ export class ActitimeClient {
             this.random,
           );
 
+        // 429 is account-wide: every call waits, not only this one.
+        if (rateLimited) this.limiter.budget.pauseUntil(this.clock() + wait);
         if (!shouldRetry(safety, kind, state, this.config.maxRetries)) {
           throw this.finalError(failure, kind, isWrite, ambiguousBefore, rateLimited ? wait : undefined);
         }
@@ -288,7 +305,6 @@ export class ActitimeClient {
         if (wait >= remaining) {
           throw this.finalError(failure, kind, isWrite, ambiguousBefore, rateLimited ? wait : undefined);
         }
-        if (rateLimited) this.limiter.budget.pauseUntil(this.clock() + wait);
         if (kind.kind === 'ambiguous') {
           state.ambiguousRetries++;
           ambiguousBefore = true;

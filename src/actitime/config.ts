@@ -14,7 +14,10 @@ export interface RateLimits {
   perMinute: number;
   /** Requests in flight at once, reads and writes together. */
   maxConcurrent: number;
-  /** Writes never overlap; consecutive write starts are at least this far apart. */
+  /**
+   * Writes never overlap; consecutive write starts are at least this far apart as the server sees them (counted
+   * from when the previous write is known to have arrived, i.e. its response).
+   */
   writeMinTimeMs: number;
   /** Requests allowed to wait in the local queue; beyond it calls fail fast with BusyError. */
   highWater: number;
@@ -178,7 +181,12 @@ export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig 
       1,
       3_600_000,
     ),
-    maxRetryAfterMs: checkNumber('maxRetryAfterMs', config.maxRetryAfterMs ?? 600 * timeUnitMs, 0, 36_000_000),
+    maxRetryAfterMs: checkNumber(
+      'maxRetryAfterMs',
+      config.maxRetryAfterMs ?? 600 * timeUnitMs,
+      0,
+      36_000_000,
+    ),
     timeUnitMs,
     limits,
     maxResponseBytes: checkNumber(

@@ -12,7 +12,7 @@
  * Why not bottleneck for the queue: its local datastore yields with setTimeout(0) at every internal step and
  * starts every job from a timer, which measured 5–11 ms per request on loopback (raw undici: ~1 ms). With
  * writes serialised that caps write throughput near actiTIME's 100/s on its own. RequestLimiter is a small
- * scheduler with the same semantics we used from bottleneck (concurrency cap, a one-at-a-time write lane,
+ * scheduler with the semantics the design asked of bottleneck (concurrency cap, a one-at-a-time write lane,
  * retries first, a queue bound, stop-and-drop on close), plus true cancellation of queued jobs.
  */
 import type { RateLimits } from './config.js';
@@ -305,7 +305,8 @@ export class RequestLimiter {
   private readonly highWater: number;
   private readonly reads: Job[] = [];
   private readonly writes: Job[] = [];
-  private lastWriteStart = -Infinity;
+  /** When the last write was known to have reached the server (its response arrived, or it ended). */
+  private lastWriteAnchor = -Infinity;
   private seq = 0;
   private queued = 0;
   private running = 0;
@@ -377,20 +378,33 @@ export class RequestLimiter {
     });
   }
 
-  private async execute<T>(opts: ScheduleOptions, fn: (slot: Slot) => Promise<T>, leave: () => void): Promise<T> {
+  private async execute<T>(
+    opts: ScheduleOptions,
+    fn: (slot: Slot) => Promise<T>,
+    leave: () => void,
+  ): Promise<T> {
     try {
       if (opts.signal.aborted) throw abortError(opts.signal);
       if (opts.write) {
-        const wait = this.lastWriteStart + this.writeMinTimeMs - this.now();
+        const wait = this.lastWriteAnchor + this.writeMinTimeMs - this.now();
         if (wait > 0) await abortableSleep(wait, opts.signal);
       }
       const ticket = await this.budget.acquire(opts.weight, opts.signal, opts.deadlineAt);
       leave();
-      if (opts.write) this.lastWriteStart = this.now();
-      try {
-        return await fn({ responded: () => ticket.done() });
-      } finally {
+      let anchored = false;
+      const responded = (): void => {
         ticket.done();
+        // The server received this write no later than now: spacing from here holds on the server's clock too,
+        // whatever the network jitter (spacing from our own send time could shrink on arrival).
+        if (opts.write && !anchored) {
+          anchored = true;
+          this.lastWriteAnchor = this.now();
+        }
+      };
+      try {
+        return await fn({ responded });
+      } finally {
+        responded();
       }
     } finally {
       leave();
@@ -440,7 +454,8 @@ export class RequestLimiter {
     if (this.closed) return;
     this.closed = true;
     this.budget.close();
-    for (const job of [...this.reads.splice(0), ...this.writes.splice(0)]) job.drop(new CancelledError(CLOSED));
+    for (const job of [...this.reads.splice(0), ...this.writes.splice(0)])
+      job.drop(new CancelledError(CLOSED));
     if (this.running > 0) await new Promise<void>((resolve) => (this.idle = resolve));
   }
 }

@@ -9,6 +9,7 @@ import { getInfo } from '../actitime/resources/info.js';
 import { sanitizeDeep } from '../domain/sanitize.js';
 import type { ServerContext } from '../tools/context.js';
 import { errorBody } from '../tools/format.js';
+import { registerTimesheetResource } from './timesheet.js';
 
 export function registerResources(server: McpServer, ctx: ServerContext): void {
   server.registerResource(
@@ -30,6 +31,7 @@ export function registerResources(server: McpServer, ctx: ServerContext): void {
       };
     },
   );
+  registerTimesheetResource(server, ctx);
 }
 
 /** Runs a read for a resource; known errors keep their trusted message, anything else is logged and hidden. */

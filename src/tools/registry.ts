@@ -3,10 +3,16 @@
  * with one import and one spread below.
  */
 import { ConfigError } from '../actitime/errors.js';
+import { adminTools } from './admin.js';
 import { DEFAULT_TOOLSETS, TOOLSETS, type AnyTool, type Toolset } from './define.js';
+import { leaveTools } from './leave.js';
 import { referenceTools } from './reference.js';
+import { timeTools } from './time.js';
+import { userTools } from './users.js';
+import { workflowTools } from './workflow.js';
+import { workTools } from './work.js';
 
-export const ALL_TOOLS: readonly AnyTool[] = [...referenceTools];
+export const ALL_TOOLS: readonly AnyTool[] = [...timeTools, ...leaveTools, ...referenceTools, ...workTools, ...userTools, ...workflowTools, ...adminTools];
 
 export { DEFAULT_TOOLSETS, TOOLSETS };
 

@@ -29,9 +29,15 @@ function configError(fn: () => unknown): ConfigError {
 
 describe('client configuration', () => {
   it('appends /api/v1 unless present and keeps a context path', () => {
-    expect(normaliseBaseUrl('https://online.actitime.com/acme').toString()).toBe('https://online.actitime.com/acme/api/v1');
-    expect(normaliseBaseUrl('https://online.actitime.com/acme/').toString()).toBe('https://online.actitime.com/acme/api/v1');
-    expect(normaliseBaseUrl('https://at.example.com/api/v1/').toString()).toBe('https://at.example.com/api/v1');
+    expect(normaliseBaseUrl('https://online.actitime.com/acme').toString()).toBe(
+      'https://online.actitime.com/acme/api/v1',
+    );
+    expect(normaliseBaseUrl('https://online.actitime.com/acme/').toString()).toBe(
+      'https://online.actitime.com/acme/api/v1',
+    );
+    expect(normaliseBaseUrl('https://at.example.com/api/v1/').toString()).toBe(
+      'https://at.example.com/api/v1',
+    );
     expect(normaliseBaseUrl('https://at.example.com').toString()).toBe('https://at.example.com/api/v1');
   });
 
@@ -51,24 +57,45 @@ describe('client configuration', () => {
   });
 
   it('names the setting to fix in one line', () => {
-    expect(configError(() => clientConfigFromEnv(env({ ACTITIME_URL: undefined }))).setting).toBe('ACTITIME_URL');
-    expect(configError(() => clientConfigFromEnv(env({ ACTITIME_URL: 'not a url' }))).setting).toBe('ACTITIME_URL');
-    expect(configError(() => clientConfigFromEnv(env({ ACTITIME_URL: 'ftp://x.example' }))).setting).toBe('ACTITIME_URL');
-    expect(configError(() => clientConfigFromEnv(env({ ACTITIME_USERNAME: '' }))).setting).toBe('ACTITIME_USERNAME');
-    expect(configError(() => clientConfigFromEnv(env({ ACTITIME_PASSWORD: undefined }))).setting).toBe('ACTITIME_PASSWORD');
+    expect(configError(() => clientConfigFromEnv(env({ ACTITIME_URL: undefined }))).setting).toBe(
+      'ACTITIME_URL',
+    );
+    expect(configError(() => clientConfigFromEnv(env({ ACTITIME_URL: 'not a url' }))).setting).toBe(
+      'ACTITIME_URL',
+    );
+    expect(configError(() => clientConfigFromEnv(env({ ACTITIME_URL: 'ftp://x.example' }))).setting).toBe(
+      'ACTITIME_URL',
+    );
+    expect(configError(() => clientConfigFromEnv(env({ ACTITIME_USERNAME: '' }))).setting).toBe(
+      'ACTITIME_USERNAME',
+    );
+    expect(configError(() => clientConfigFromEnv(env({ ACTITIME_PASSWORD: undefined }))).setting).toBe(
+      'ACTITIME_PASSWORD',
+    );
     const e = configError(() => clientConfigFromEnv(env({ ACTITIME_MAX_RETRIES: 'many' })));
     expect(e.setting).toBe('ACTITIME_MAX_RETRIES');
     expect(e.message).not.toContain('\n');
   });
 
   it('SEC-CR-07 refuses http:// to a non-loopback host unless ACTITIME_ALLOW_INSECURE=1', () => {
-    const e = configError(() => clientConfigFromEnv(env({ ACTITIME_URL: 'http://actitime.example.com/acme' })));
+    const e = configError(() =>
+      clientConfigFromEnv(env({ ACTITIME_URL: 'http://actitime.example.com/acme' })),
+    );
     expect(e.setting).toBe('ACTITIME_URL');
     expect(e.message).toMatch(/https:\/\/ or set ACTITIME_ALLOW_INSECURE=1/);
-    expect(configError(() => clientConfigFromEnv(env({ ACTITIME_URL: 'http://10.0.0.5:8080' }))).setting).toBe('ACTITIME_URL');
-    const allowed = clientConfigFromEnv(env({ ACTITIME_URL: 'http://actitime.example.com/acme', ACTITIME_ALLOW_INSECURE: '1' }));
+    expect(
+      configError(() => clientConfigFromEnv(env({ ACTITIME_URL: 'http://10.0.0.5:8080' }))).setting,
+    ).toBe('ACTITIME_URL');
+    const allowed = clientConfigFromEnv(
+      env({ ACTITIME_URL: 'http://actitime.example.com/acme', ACTITIME_ALLOW_INSECURE: '1' }),
+    );
     expect(allowed.baseUrl).toBe('http://actitime.example.com/acme/api/v1');
-    for (const local of ['http://127.0.0.1:8080', 'http://localhost:8080/at', 'http://[::1]:9000', 'http://127.1.2.3']) {
+    for (const local of [
+      'http://127.0.0.1:8080',
+      'http://localhost:8080/at',
+      'http://[::1]:9000',
+      'http://127.1.2.3',
+    ]) {
       expect(clientConfigFromEnv(env({ ACTITIME_URL: local })).url.protocol).toBe('http:');
     }
     expect(isLoopbackHost('foo.localhost')).toBe(true);
@@ -87,12 +114,17 @@ describe('client configuration', () => {
   });
 
   it('SEC-CR-04 refuses userinfo and query strings in the URL without echoing them', () => {
-    for (const url of ['https://u:s3cr3t-pw@actitime.example.com/acme', 'https://actitime.example.com/?password=s3cr3t-pw']) {
+    for (const url of [
+      'https://u:s3cr3t-pw@actitime.example.com/acme',
+      'https://actitime.example.com/?password=s3cr3t-pw',
+    ]) {
       const e = configError(() => resolveClientConfig({ baseUrl: url, username: 'u', password: 'p4ssw0rd' }));
       for (const text of [String(e), JSON.stringify(e), inspect(e, { depth: 5 }), e.stack ?? '']) {
         expect(text).not.toContain('s3cr3t-pw');
       }
-      expect(() => new ActitimeClient({ baseUrl: url, username: 'u', password: 'p4ssw0rd' })).toThrow(ConfigError);
+      expect(() => new ActitimeClient({ baseUrl: url, username: 'u', password: 'p4ssw0rd' })).toThrow(
+        ConfigError,
+      );
     }
   });
 });

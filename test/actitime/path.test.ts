@@ -7,7 +7,20 @@ import { getTimeCell } from '../../src/actitime/resources/timetrack.js';
 import { runBatch } from '../../src/actitime/resources/batch.js';
 import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
 
-const HOSTILE = ['..', '.', '1/../2', '%2e%2e', 'a?b=c', 'a#b', '', ' ', 'a\\b', 'a\u0000b', 'a\nb', 'x'.repeat(256)];
+const HOSTILE = [
+  '..',
+  '.',
+  '1/../2',
+  '%2e%2e',
+  'a?b=c',
+  'a#b',
+  '',
+  ' ',
+  'a\\b',
+  'a\u0000b',
+  'a\nb',
+  'x'.repeat(256),
+];
 
 describe('path building', () => {
   it.each(HOSTILE)('SEC-IN-02 refuses the segment %j', (segment) => {
@@ -15,7 +28,8 @@ describe('path building', () => {
   });
 
   it('SEC-IN-02 refuses non-integer numeric ids', () => {
-    for (const n of [1.5, NaN, Infinity, 2 ** 60]) expect(() => encodeSegment(n)).toThrow(InvalidRequestError);
+    for (const n of [1.5, NaN, Infinity, 2 ** 60])
+      expect(() => encodeSegment(n)).toThrow(InvalidRequestError);
     expect(encodeSegment(-1)).toBe('-1');
     expect(encodeSegment(143)).toBe('143');
   });
@@ -53,7 +67,9 @@ describe('path building on the wire', () => {
     for (const id of HOSTILE) {
       await expect(getUser(client, id)).rejects.toBeInstanceOf(InvalidRequestError);
       await expect(getTimeCell(client, 'trainee', id, 143)).rejects.toBeInstanceOf(InvalidRequestError);
-      await expect(runBatch(client, [{ method: 'GET', path: ['users', id] }])).rejects.toBeInstanceOf(InvalidRequestError);
+      await expect(runBatch(client, [{ method: 'GET', path: ['users', id] }])).rejects.toBeInstanceOf(
+        InvalidRequestError,
+      );
     }
     expect(sim.requests).toHaveLength(0);
   });

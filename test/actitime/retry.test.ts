@@ -35,14 +35,24 @@ describe('retry policy (engineering.md §5)', () => {
 
   it('classifies failures by whether the request can have reached the server', () => {
     expect(classifyFailure(api(429))).toEqual({ kind: 'not_sent', reason: 'rate_limited' });
-    expect(classifyFailure(new NetworkError('x', 'ECONNREFUSED'))).toEqual({ kind: 'not_sent', reason: 'refused' });
+    expect(classifyFailure(new NetworkError('x', 'ECONNREFUSED'))).toEqual({
+      kind: 'not_sent',
+      reason: 'refused',
+    });
     expect(classifyFailure(new NetworkError('x', 'UND_ERR_CONNECT_TIMEOUT')).kind).toBe('not_sent');
     expect(classifyFailure(api(500))).toEqual({ kind: 'ambiguous', reason: 'server_error' });
     expect(classifyFailure(api(503))).toEqual({ kind: 'ambiguous', reason: 'server_error' });
     expect(classifyFailure(new TimeoutError())).toEqual({ kind: 'ambiguous', reason: 'timeout' });
-    expect(classifyFailure(new NetworkError('x', 'ECONNRESET'))).toEqual({ kind: 'ambiguous', reason: 'reset' });
-    expect(classifyFailure(new NetworkError('x', 'UND_ERR_SOCKET'))).toEqual({ kind: 'ambiguous', reason: 'reset' });
-    for (const status of [400, 401, 403, 404, 405, 409, 415, 422]) expect(classifyFailure(api(status))).toEqual({ kind: 'fatal' });
+    expect(classifyFailure(new NetworkError('x', 'ECONNRESET'))).toEqual({
+      kind: 'ambiguous',
+      reason: 'reset',
+    });
+    expect(classifyFailure(new NetworkError('x', 'UND_ERR_SOCKET'))).toEqual({
+      kind: 'ambiguous',
+      reason: 'reset',
+    });
+    for (const status of [400, 401, 403, 404, 405, 409, 415, 422])
+      expect(classifyFailure(api(status))).toEqual({ kind: 'fatal' });
     expect(classifyFailure(new ConfigError('x', 'ACTITIME_URL'))).toEqual({ kind: 'fatal' });
     expect(classifyFailure(new CancelledError())).toEqual({ kind: 'fatal' });
     expect(classifyFailure(new UnexpectedResponseError())).toEqual({ kind: 'fatal' });
@@ -113,7 +123,19 @@ describe('retry policy (engineering.md §5)', () => {
 
   it('REL-RL-05 treats garbage Retry-After as missing and caps huge values', () => {
     const opts = { nowMs: Date.now(), timeUnitMs: 50, maxMs: 500 };
-    for (const bad of ['-5', 'abc', '1e12', '', '  ', '12abc', 'NaN', 'Infinity', '0x10', 'Mon, 99 Foo 2026', 'x'.repeat(10_000)]) {
+    for (const bad of [
+      '-5',
+      'abc',
+      '1e12',
+      '',
+      '  ',
+      '12abc',
+      'NaN',
+      'Infinity',
+      '0x10',
+      'Mon, 99 Foo 2026',
+      'x'.repeat(10_000),
+    ]) {
       expect(parseRetryAfter(bad, opts), bad).toBeUndefined();
     }
     expect(parseRetryAfter('86400', opts)).toBe(500);

@@ -26,13 +26,22 @@ describe('schemas tolerate known server variants (§4)', () => {
   });
 
   it('keeps unknown keys and accepts absent or null optional fields', () => {
-    const task = TaskSchema.parse({ id: 1, name: 't', brandNew: { x: 1 }, allowedActions: null, estimatedTime: null });
+    const task = TaskSchema.parse({
+      id: 1,
+      name: 't',
+      brandNew: { x: 1 },
+      allowedActions: null,
+      estimatedTime: null,
+    });
     expect(task).toMatchObject({ brandNew: { x: 1 } });
     const user = UserSchema.parse({ id: 3, fullName: 'Tom Green', username: null, hired: null });
     expect(user.username).toBeNull();
     const info = InfoSchema.parse({});
     expect(info.limits).toEqual({ maxBatchSize: 100, maxQueryLimit: 1000 });
-    expect(InfoSchema.parse({ limits: { maxBatchSize: 10, maxQueryLimit: 200 } }).limits).toMatchObject({ maxBatchSize: 10, maxQueryLimit: 200 });
+    expect(InfoSchema.parse({ limits: { maxBatchSize: 10, maxQueryLimit: 200 } }).limits).toMatchObject({
+      maxBatchSize: 10,
+      maxQueryLimit: 200,
+    });
   });
 
   it('reads both timeZoneGroup and timeZoneGroups map keys', () => {
@@ -71,7 +80,10 @@ describe('schemas tolerate known server variants (§4)', () => {
   });
 
   it('accepts leave cells with leaveTime or time, and leave balance in any case', () => {
-    expect(LeaveCellSchema.parse({ leaveTypeId: 2, leaveTime: 480 })).toEqual({ leaveTypeId: 2, leaveTime: 480 });
+    expect(LeaveCellSchema.parse({ leaveTypeId: 2, leaveTime: 480 })).toEqual({
+      leaveTypeId: 2,
+      leaveTime: 480,
+    });
     expect(LeaveCellSchema.parse({ leaveTypeId: 2, time: 240 }).leaveTime).toBe(240);
     expect(LeaveCellSchema.safeParse({ leaveTypeId: 2 }).success).toBe(false);
     expect(LeaveTypeSchema.parse({ id: 1, name: 'Sick', balance: 'sick' }).balance).toBe('Sick');
@@ -91,11 +103,20 @@ describe('schemas tolerate known server variants (§4)', () => {
   });
 
   it('SEC-OUT-04 reports the first failing field as a dotted path; extra fields are ignored', () => {
-    const bad = TaskListSchema.safeParse({ offset: 0, limit: 10, items: [{ id: 1, name: 'a' }, { id: 'x', name: 'b' }] });
+    const bad = TaskListSchema.safeParse({
+      offset: 0,
+      limit: 10,
+      items: [
+        { id: 1, name: 'a' },
+        { id: 'x', name: 'b' },
+      ],
+    });
     expect(bad.success).toBe(false);
     if (!bad.success) expect(firstIssuePath(bad.error)).toBe('items.1.id');
     const missing = TaskListSchema.safeParse({ offset: 0, limit: 10 });
     if (!missing.success) expect(firstIssuePath(missing.error)).toBe('items');
-    expect(TaskListSchema.safeParse({ items: [{ id: 1, name: 'a', extra: true }], surprise: 1 }).success).toBe(true);
+    expect(
+      TaskListSchema.safeParse({ items: [{ id: 1, name: 'a', extra: true }], surprise: 1 }).success,
+    ).toBe(true);
   });
 });

@@ -35,7 +35,12 @@ describe('cancellation (REL-CX)', () => {
   it('REL-CX-02 a call cancelled while waiting out a server pause (Retry-After) is never sent', async () => {
     const c = h.client();
     await getMe(c);
-    h.sim.faults.inject({ method: 'GET', path: '/customers/6', status: 429, headers: { 'Retry-After': '8' } });
+    h.sim.faults.inject({
+      method: 'GET',
+      path: '/customers/6',
+      status: 429,
+      headers: { 'Retry-After': '8' },
+    });
     const paused = getCustomer(c, 6); // 429 → everyone waits 8 units (400 ms)
     await sleep(50);
     const ac = new AbortController();

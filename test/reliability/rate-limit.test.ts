@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RateLimitedError } from '../../src/actitime/errors.js';
-import { createCustomer, getCustomer, listCustomers, updateCustomer } from '../../src/actitime/resources/customers.js';
+import {
+  createCustomer,
+  getCustomer,
+  listCustomers,
+  updateCustomer,
+} from '../../src/actitime/resources/customers.js';
 import { expectNoSecrets, gaps, harness, now, SCALED_LIMITS, UNIT, type Harness } from './support.js';
 
 describe('rate limiting and Retry-After (REL-RL)', () => {
@@ -16,7 +21,12 @@ describe('rate limiting and Retry-After (REL-RL)', () => {
 
   it('REL-RL-01 retries a GET after Retry-After: 2 (scaled), with one warning naming route and wait', async () => {
     const c = h.client();
-    h.sim.faults.inject({ method: 'GET', path: '/customers/6', status: 429, headers: { 'Retry-After': '2' } });
+    h.sim.faults.inject({
+      method: 'GET',
+      path: '/customers/6',
+      status: 429,
+      headers: { 'Retry-After': '2' },
+    });
     const customer = await getCustomer(c, 6);
     expect(customer.name).toBe('Big Bang Company');
     const hits = h.hits('/customers/6');
@@ -33,7 +43,12 @@ describe('rate limiting and Retry-After (REL-RL)', () => {
 
   it('REL-RL-01 (real time, timeUnitMs 1000) waits a real second for Retry-After: 1', async () => {
     const c = h.client({ timeUnitMs: 1000 });
-    h.sim.faults.inject({ method: 'GET', path: '/customers/6', status: 429, headers: { 'Retry-After': '1' } });
+    h.sim.faults.inject({
+      method: 'GET',
+      path: '/customers/6',
+      status: 429,
+      headers: { 'Retry-After': '1' },
+    });
     await getCustomer(c, 6);
     const [gap] = gaps(h.hits('/customers/6'));
     expect(gap).toBeGreaterThanOrEqual(1000);
@@ -72,7 +87,12 @@ describe('rate limiting and Retry-After (REL-RL)', () => {
 
   it('REL-RL-04 fails at once when Retry-After (120 s) exceeds the remaining deadline (30 s)', async () => {
     const c = h.client({ deadlineMs: 30 * UNIT });
-    h.sim.faults.inject({ method: 'GET', path: '/customers/6', status: 429, headers: { 'Retry-After': '120' } });
+    h.sim.faults.inject({
+      method: 'GET',
+      path: '/customers/6',
+      status: 429,
+      headers: { 'Retry-After': '120' },
+    });
     const started = now();
     const err = await getCustomer(c, 6).catch((e: unknown) => e);
     expect(now() - started).toBeLessThan(100);
@@ -83,18 +103,31 @@ describe('rate limiting and Retry-After (REL-RL)', () => {
     expect(h.warnings()).toHaveLength(0);
   });
 
-  it.each(['-5', 'abc', '1e12'])('REL-RL-05 treats Retry-After %j as missing: backoff, then success', async (value) => {
-    const c = h.client({ backoffBaseMs: 30 });
-    h.sim.faults.inject({ method: 'GET', path: '/customers/6', status: 429, headers: { 'Retry-After': value } });
-    const started = now();
-    await expect(getCustomer(c, 6)).resolves.toMatchObject({ id: 6 });
-    expect(h.hits('/customers/6')).toHaveLength(2);
-    expect(now() - started).toBeLessThan(500);
-  });
+  it.each(['-5', 'abc', '1e12'])(
+    'REL-RL-05 treats Retry-After %j as missing: backoff, then success',
+    async (value) => {
+      const c = h.client({ backoffBaseMs: 30 });
+      h.sim.faults.inject({
+        method: 'GET',
+        path: '/customers/6',
+        status: 429,
+        headers: { 'Retry-After': value },
+      });
+      const started = now();
+      await expect(getCustomer(c, 6)).resolves.toMatchObject({ id: 6 });
+      expect(h.hits('/customers/6')).toHaveLength(2);
+      expect(now() - started).toBeLessThan(500);
+    },
+  );
 
   it('REL-RL-05 caps a huge Retry-After to maxRetryAfterMs', async () => {
     const c = h.client({ maxRetryAfterMs: 3 * UNIT });
-    h.sim.faults.inject({ method: 'GET', path: '/customers/6', status: 429, headers: { 'Retry-After': '999999' } });
+    h.sim.faults.inject({
+      method: 'GET',
+      path: '/customers/6',
+      status: 429,
+      headers: { 'Retry-After': '999999' },
+    });
     await expect(getCustomer(c, 6)).resolves.toMatchObject({ id: 6 });
     const [gap] = gaps(h.hits('/customers/6'));
     expect(gap).toBeGreaterThanOrEqual(3 * UNIT);
@@ -103,7 +136,13 @@ describe('rate limiting and Retry-After (REL-RL)', () => {
 
   it('REL-RL-06 persistent 429: 1 + maxRetries requests, then RateLimitedError with the retry hint', async () => {
     const c = h.client({ maxRetries: 3 });
-    h.sim.faults.inject({ method: 'GET', path: '/customers/6', status: 429, headers: { 'Retry-After': '1' }, times: 20 });
+    h.sim.faults.inject({
+      method: 'GET',
+      path: '/customers/6',
+      status: 429,
+      headers: { 'Retry-After': '1' },
+      times: 20,
+    });
     const err = await getCustomer(c, 6).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RateLimitedError);
     expect((err as Error).message).toBe('actiTIME rate limit; retry after ~1 s');
@@ -114,7 +153,12 @@ describe('rate limiting and Retry-After (REL-RL)', () => {
 
   it('REL-RL-07 retries a set-style PATCH and a POST once after 429 (the server refused them)', async () => {
     const c = h.client();
-    h.sim.faults.inject({ method: 'PATCH', path: '/customers/7', status: 429, headers: { 'Retry-After': '1' } });
+    h.sim.faults.inject({
+      method: 'PATCH',
+      path: '/customers/7',
+      status: 429,
+      headers: { 'Retry-After': '1' },
+    });
     h.sim.faults.inject({ method: 'POST', path: '/customers', status: 429, headers: { 'Retry-After': '1' } });
     const updated = await updateCustomer(c, 7, { description: 'after 429' });
     const created = await createCustomer(c, { name: 'Retry-After Ltd' });
@@ -129,9 +173,17 @@ describe('rate limiting and Retry-After (REL-RL)', () => {
   it('REL-RL-08 does not leak the retry counter between calls', async () => {
     const c = h.client({ maxRetries: 2 });
     for (let call = 0; call < 3; call++) {
-      h.sim.faults.inject({ method: 'GET', path: '/customers/6', status: 429, headers: { 'Retry-After': '1' }, times: 2 });
+      h.sim.faults.inject({
+        method: 'GET',
+        path: '/customers/6',
+        status: 429,
+        headers: { 'Retry-After': '1' },
+        times: 2,
+      });
       await expect(getCustomer(c, 6)).resolves.toMatchObject({ id: 6 });
     }
-    expect(h.hits('/customers/6').map((r) => r.status)).toEqual([429, 429, 200, 429, 429, 200, 429, 429, 200]);
+    expect(h.hits('/customers/6').map((r) => r.status)).toEqual([
+      429, 429, 200, 429, 429, 200, 429, 429, 200,
+    ]);
   });
 });

@@ -1,8 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActitimeClient } from '../../src/actitime/client.js';
 import { ActitimeApiError, ConfigError, NetworkError } from '../../src/actitime/errors.js';
-import { createCustomer, deleteCustomer, getCustomer, updateCustomer } from '../../src/actitime/resources/customers.js';
+import {
+  createCustomer,
+  deleteCustomer,
+  getCustomer,
+  updateCustomer,
+} from '../../src/actitime/resources/customers.js';
 import { createTask } from '../../src/actitime/resources/tasks.js';
+import { runBatch } from '../../src/actitime/resources/batch.js';
 import { addTimeDelta, getTimeCell, setTimeCell } from '../../src/actitime/resources/timetrack.js';
 import { getMe } from '../../src/actitime/resources/users.js';
 import { createLogger } from '../../src/logger.js';
@@ -51,7 +57,9 @@ describe('retry policy and idempotency (REL-RT)', () => {
   it('REL-RT-03 an idempotent PATCH is retried once after 503; a non-idempotent one is not', async () => {
     const c = h.client();
     h.sim.faults.inject({ method: 'PATCH', path: '/customers/7', status: 503 });
-    await expect(updateCustomer(c, 7, { description: 'set twice is fine' })).resolves.toMatchObject({ id: 7 });
+    await expect(updateCustomer(c, 7, { description: 'set twice is fine' })).resolves.toMatchObject({
+      id: 7,
+    });
     expect(h.hits('/customers/7', 'PATCH').map((r) => r.status)).toEqual([503, 200]);
 
     h.sim.faults.inject({ method: 'PATCH', path: '/customers/9', status: 503 });
@@ -129,7 +137,8 @@ describe('retry policy and idempotency (REL-RT)', () => {
     expect(api.status).toBe(status);
     expect(api.key).toMatch(/^api\.error\./);
     expect(api.maybeApplied).toBe(false);
-    if (status === 401) expect(api.message).toBe('authentication failed, check ACTITIME_USERNAME/ACTITIME_PASSWORD');
+    if (status === 401)
+      expect(api.message).toBe('authentication failed, check ACTITIME_USERNAME/ACTITIME_PASSWORD');
     else expect(api.message.length).toBeGreaterThan(0);
     expect(h.hits('/customers/6')).toHaveLength(1);
     expect(h.warnings()).toHaveLength(0);
@@ -137,7 +146,12 @@ describe('retry policy and idempotency (REL-RT)', () => {
 
   it('REL-RT-07 an error body that is not JSON is classified by status with a fixed message', async () => {
     const c = h.client();
-    h.sim.faults.inject({ method: 'GET', path: '/customers/6', status: 403, body: '<html>Forbidden by proxy</html>' });
+    h.sim.faults.inject({
+      method: 'GET',
+      path: '/customers/6',
+      status: 403,
+      body: '<html>Forbidden by proxy</html>',
+    });
     const err = (await getCustomer(c, 6).catch((e: unknown) => e)) as ActitimeApiError;
     expect(err.status).toBe(403);
     expect(err.key).toBe('unknown');
@@ -158,7 +172,10 @@ describe('retry policy and idempotency (REL-RT)', () => {
 
     // 503 then a real delete: plain success.
     h.sim.faults.inject({ method: 'DELETE', path: '/customers/9', status: 503 });
-    await expect(deleteCustomer(c, 9, { revokeApprovedWeeks: true })).resolves.toEqual({ deleted: true, goneOnRetry: false });
+    await expect(deleteCustomer(c, 9, { revokeApprovedWeeks: true })).resolves.toEqual({
+      deleted: true,
+      goneOnRetry: false,
+    });
     await expect(getCustomer(c, 9)).rejects.toMatchObject({ status: 404 });
 
     // A 404 without an earlier ambiguous failure stays an error.
@@ -206,7 +223,9 @@ describe('retry policy and idempotency (REL-RT)', () => {
       );
       const results = await Promise.allSettled([getMe(c2), getMe(c2), getMe(c2), getMe(c2), getMe(c2)]);
       await c2.close();
-      expect(results.every((r) => r.status === 'rejected' && (r.reason as ActitimeApiError).status === 401)).toBe(true);
+      expect(
+        results.every((r) => r.status === 'rejected' && (r.reason as ActitimeApiError).status === 401),
+      ).toBe(true);
       expect(h.sim.requests).toHaveLength(2);
       expect(h.sim.requests.map((r) => r.status)).toEqual([401, 401]);
       expectNoSecrets(lines, 'Wr0ng-Pa55word', Buffer.from('admin:Wr0ng-Pa55word').toString('base64'));
@@ -214,5 +233,43 @@ describe('retry policy and idempotency (REL-RT)', () => {
     } finally {
       await c.close();
     }
+  });
+
+  it('REL-RT-02 a batch with a write is sent once after a 5xx; a batch of GETs and set-style PATCHes is retried', async () => {
+    const c = h.client();
+    h.sim.faults.inject({ method: 'POST', path: '/batch', status: 503 });
+    const unsafe = await runBatch(c, [
+      { method: 'GET', path: ['customers', 6] },
+      { method: 'POST', path: ['customers'], body: { name: 'Batch Created' } },
+    ]).catch((e: unknown) => e);
+    expect((unsafe as ActitimeApiError).status).toBe(503);
+    expect((unsafe as ActitimeApiError).maybeApplied).toBe(true);
+    expect(h.hits('/batch')).toHaveLength(1);
+
+    h.sim.faults.inject({ method: 'POST', path: '/batch', status: 503 });
+    const safe = await runBatch(c, [
+      { method: 'GET', path: ['customers', 6] },
+      { method: 'PATCH', path: ['customers', 7], body: { description: 'batched' } },
+    ]);
+    expect(safe.map((o) => o.status)).toEqual([200, 200]);
+    expect(h.hits('/batch').map((r) => r.status)).toEqual([503, 503, 200]);
+  });
+
+  it('ip_banned stops all requests for the ban (60 time units), then allows them again', async () => {
+    const c = h.client({ timeUnitMs: 10 });
+    h.sim.faults.inject({
+      method: 'GET',
+      path: '/customers/6',
+      status: 403,
+      body: { key: 'api.error.ip_banned', message: 'banned' },
+    });
+    const first = (await getCustomer(c, 6).catch((e: unknown) => e)) as ActitimeApiError;
+    expect(first.shortKey).toBe('ip_banned');
+    expect(first.message).toContain('wait about a minute');
+    const during = (await getCustomer(c, 7).catch((e: unknown) => e)) as ActitimeApiError;
+    expect(during.shortKey).toBe('ip_banned');
+    expect(h.sim.requests).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 60 * 10 + 50));
+    await expect(getCustomer(c, 7)).resolves.toMatchObject({ id: 7 });
   });
 });

@@ -74,7 +74,11 @@ export async function harness(simOptions: SimulatorOptions = {}): Promise<Harnes
 }
 
 /** SEC-CR-03: no captured line holds the password, the base64 credential or an Authorization value. */
-export function expectNoSecrets(lines: readonly string[], password = ADMIN_PASSWORD, basic = ADMIN_BASIC): void {
+export function expectNoSecrets(
+  lines: readonly string[],
+  password = ADMIN_PASSWORD,
+  basic = ADMIN_BASIC,
+): void {
   for (const line of lines) {
     expect(line).not.toContain(password);
     expect(line).not.toContain(basic);
@@ -102,7 +106,9 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export async function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+export async function settle<T>(
+  p: Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
   try {
     return { ok: true, value: await p };
   } catch (error) {

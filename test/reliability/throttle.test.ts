@@ -44,7 +44,9 @@ describe('throttling and concurrency (REL-TH)', () => {
     const c = h.client({ limits: { writeMinTimeMs: 100, maxConcurrent: 4 } });
     await getMe(c);
     h.sim.faults.inject({ method: 'PATCH', path: /^\/timetrack\/trainee\//, delayMs: 300, times: 3 });
-    const writes = ['2026-10-08', '2026-10-09', '2026-10-12'].map((d) => setTimeCell(c, 'trainee', d, 143, { time: 30 }));
+    const writes = ['2026-10-08', '2026-10-09', '2026-10-12'].map((d) =>
+      setTimeCell(c, 'trainee', d, 143, { time: 30 }),
+    );
     await new Promise((r) => setTimeout(r, 20));
     const readStarted = now();
     await getCustomer(c, 6);

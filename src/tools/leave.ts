@@ -1,0 +1,320 @@
+/**
+ * The `leave` toolset: read leave time, and log it by leave-type name for a day or a range, as a duration or
+ * "full day" (that day's scheduled minutes). Leave works like time-track (§2.8): the delta is atomic, the set is
+ * absolute, locks and the 24 h day limit apply, approval does not.
+ */
+import { z } from 'zod';
+
+import { runBatch, type BatchOp } from '../actitime/resources/batch.js';
+import {
+  addLeaveDelta,
+  listAllLeavetime,
+  listLeavetime,
+  setLeaveCell,
+} from '../actitime/resources/leavetime.js';
+import { listAllTimetrack } from '../actitime/resources/timetrack.js';
+import { getSchedule } from '../actitime/resources/users.js';
+import { LeaveCellSchema, type User } from '../actitime/schemas.js';
+import { durationInput, formatMinutes, MINUTES_PER_DAY } from '../domain/duration.js';
+import { batchOutcomeOf, failureOf, type EntryProblem } from '../domain/log-time.js';
+import { eachDate } from '../domain/period.js';
+import { resolveLeaveType, resolveUser } from '../domain/resolve.js';
+import { dayKey, leaveTotals, nameOf, scheduleByDate, timeTotals } from '../domain/timesheet.js';
+import { defineTool, type AnyTool } from './define.js';
+import { describeProblem, echo, Obj, periodFor, periodInput, resolveUsers, Rows } from './time.js';
+
+const Ref = z.string().min(1).max(800);
+const Refs = z.array(Ref).min(1).max(50);
+
+// ---- get_leave_time ---------------------------------------------------------------------------------------
+
+const MAX_LEAVE_ROWS = 1000;
+
+export const getLeaveTime = defineTool({
+  name: 'get_leave_time',
+  title: 'Leave time',
+  description:
+    'Leave (vacation, sick leave, time off…) for a period (default this month), for users (default: everyone ' +
+    'you can see) and leave types (names or ids). Returns rows {date, userId, leaveTypeId, type, minutes} in ' +
+    'date order, user names, totals overall and per type; at most 1000 rows by whole days, then hasMore and next.',
+  toolset: 'leave',
+  access: 'read',
+  inputSchema: z.object({
+    period: periodInput().optional(),
+    users: Refs.optional(),
+    leaveTypes: Refs.optional(),
+  }),
+  outputSchema: z.object({
+    period: Obj,
+    rows: Rows,
+    users: z.record(z.string(), z.string()),
+    totals: Obj,
+    hasMore: z.boolean(),
+    next: z.string().optional(),
+  }),
+  async handler(args, ctx) {
+    const { period } = await periodFor(ctx, args.period ?? 'this month', 'period');
+    const [users, types] = await Promise.all([
+      args.users === undefined ? undefined : resolveUsers(ctx, args.users),
+      args.leaveTypes === undefined
+        ? undefined
+        : Promise.all(
+            args.leaveTypes.map((ref, i) =>
+              resolveLeaveType(ctx, ref, { field: `leaveTypes[${i}]`, includeArchived: true }),
+            ),
+          ),
+    ]);
+    const page = await listLeavetime(
+      ctx.client,
+      {
+        dateFrom: period.from,
+        dateTo: period.to,
+        ...(users ? { userIds: users.map((u) => u.id) } : {}),
+        ...(types ? { leaveTypeIds: types.map((t) => t.id) } : {}),
+        stopAfter: MAX_LEAVE_ROWS,
+        includeReferenced: ['users', 'leaveTypes'],
+      },
+      { signal: ctx.signal },
+    );
+    const typeMap = (page.leaveTypes ?? {}) as Record<string, { name?: unknown }>;
+    const typeName = (id: number): string => {
+      const n = typeMap[String(id)]?.name ?? types?.find((t) => t.id === id)?.name;
+      return typeof n === 'string' ? n : `leave type ${id}`;
+    };
+    type Row = { date: string; userId: number; leaveTypeId: number; type: string; minutes: number };
+    const byDate = new Map<string, Row[]>();
+    for (const r of page.data) {
+      if (r.date > period.to) continue;
+      const group = byDate.get(r.date) ?? [];
+      group.push({
+        date: r.date,
+        userId: r.userId,
+        leaveTypeId: r.leaveTypeId,
+        type: typeName(r.leaveTypeId),
+        minutes: r.leaveTime,
+      });
+      byDate.set(r.date, group);
+    }
+    const rows: Row[] = [];
+    let next: string | undefined;
+    for (const [date, group] of byDate) {
+      if (rows.length > 0 && rows.length + group.length > MAX_LEAVE_ROWS) {
+        next = date;
+        break;
+      }
+      rows.push(...group);
+    }
+    next ??= page.nextDateFrom ?? undefined;
+    if (next !== undefined && next > period.to) next = undefined;
+
+    const userMap = (page.users ?? {}) as Record<string, User>;
+    const names: Record<string, string> = {};
+    const byType: Record<string, number> = {};
+    for (const r of rows) {
+      const u = userMap[String(r.userId)] ?? users?.find((x) => x.id === r.userId);
+      names[String(r.userId)] ??= u ? nameOf(u) : `user ${r.userId}`;
+      byType[r.type] = (byType[r.type] ?? 0) + r.minutes;
+    }
+    const minutes = rows.reduce((s, r) => s + r.minutes, 0);
+    return {
+      period: echo(period),
+      rows,
+      users: names,
+      totals: { rows: rows.length, minutes, hm: formatMinutes(minutes), byType },
+      hasMore: next !== undefined,
+      ...(next === undefined ? {} : { next: `${next}..${period.to}` }),
+    };
+  },
+});
+
+// ---- log_leave_time ---------------------------------------------------------------------------------------
+
+/** Leave for longer than a quarter at once is more likely a mistake than a plan. */
+export const LEAVE_MAX_DAYS = 92;
+
+type DayStatus = 'planned' | 'applied' | 'refused' | 'failed' | 'maybe_applied' | 'skipped';
+
+type DayResult = {
+  date: string;
+  minutes: number;
+  before: number;
+  after?: number;
+  status: DayStatus;
+  error?: EntryProblem;
+};
+
+export const logLeaveTime = defineTool({
+  name: 'log_leave_time',
+  title: 'Log leave time',
+  description:
+    'Enter leave of a type (name or id, e.g. Vacation) for a day or a range (default today) for a user (default ' +
+    'you). duration: minutes, "4h", or "full day" = the day’s scheduled time (then mode defaults to set). mode ' +
+    'add (atomic) or set (0 clears). In a range only scheduled days are written. The 24 h day limit is checked ' +
+    'before sending; locked days are refused by actiTIME. Returns per day {date, minutes, before, after, status ' +
+    'applied|refused|failed|maybe_applied|skipped|planned, error}.',
+  toolset: 'leave',
+  access: 'write',
+  idempotent: false,
+  inputSchema: z
+    .object({
+      leaveType: Ref,
+      date: periodInput({ maxDays: LEAVE_MAX_DAYS }).optional(),
+      duration: z.union([z.literal('full day'), durationInput({ signed: true, allowZero: true })]),
+      mode: z.enum(['add', 'set']).optional(),
+      user: Ref.optional(),
+      dryRun: z.boolean().optional(),
+    })
+    .superRefine((a, ctx) => {
+      if (typeof a.duration !== 'number') return;
+      if ((a.mode ?? 'add') === 'add' && a.duration === 0)
+        ctx.addIssue({ code: 'custom', path: ['duration'], message: 'adding 0 minutes changes nothing' });
+      if (a.mode === 'set' && a.duration < 0)
+        ctx.addIssue({ code: 'custom', path: ['duration'], message: 'set needs 0 or more minutes' });
+    }),
+  outputSchema: z.object({
+    user: Obj,
+    leaveType: Obj,
+    mode: z.string(),
+    days: Rows,
+    summary: z.record(z.string(), z.number()),
+    period: Obj,
+    dryRun: z.boolean().optional(),
+  }),
+  async handler(args, ctx) {
+    const fullDay = args.duration === 'full day';
+    const mode = args.mode ?? (fullDay ? 'set' : 'add');
+    const [{ period }, leaveType, user] = await Promise.all([
+      periodFor(ctx, args.date ?? 'today', 'date', LEAVE_MAX_DAYS),
+      resolveLeaveType(ctx, args.leaveType, { field: 'leaveType' }),
+      resolveUser(ctx, args.user, { field: 'user' }),
+    ]);
+    const call = { signal: ctx.signal };
+    const range = { dateFrom: period.from, dateTo: period.to, userIds: [user.id] };
+    const [time, leave, schedule] = await Promise.all([
+      listAllTimetrack(ctx.client, range, call),
+      listAllLeavetime(ctx.client, range, call),
+      getSchedule(ctx.client, user.id, period.from, period.to, call),
+    ]);
+    const scheduled = scheduleByDate(schedule);
+    const dayTime = timeTotals(time);
+    const dayLeave = leaveTotals(leave);
+    const cells = new Map<string, number>();
+    for (const r of leave.data) if (r.leaveTypeId === leaveType.id) cells.set(r.date, r.leaveTime);
+
+    const single = period.from === period.to;
+    const days: DayResult[] = eachDate(period.from, period.to).map((date) => {
+      const planned = scheduled.get(date) ?? 0;
+      const before = cells.get(date) ?? 0;
+      if (!single && planned === 0) return { date, minutes: 0, before, status: 'skipped' };
+      if (fullDay && planned === 0) {
+        return {
+          date,
+          minutes: 0,
+          before,
+          status: 'refused',
+          error: {
+            message: `not sent: ${date} has no scheduled time, so "full day" means nothing`,
+            hint: 'give a duration instead',
+          },
+        };
+      }
+      const minutes = fullDay ? planned : (args.duration as number);
+      const after = mode === 'add' ? before + minutes : minutes;
+      const dayTotal = (dayTime.get(dayKey(user.id, date)) ?? 0) + (dayLeave.get(dayKey(user.id, date)) ?? 0);
+      let error: EntryProblem | undefined;
+      if (after < 0 || after > MINUTES_PER_DAY) {
+        error = {
+          key: 'invalid_argument',
+          message: `not sent: the leave cell would hold ${after} minutes; a cell holds 0–${MINUTES_PER_DAY}`,
+          hint: 'change the duration',
+        };
+      } else if (dayTotal - before + after > MINUTES_PER_DAY) {
+        error = {
+          key: 'day_limit_exceeded',
+          message: `not sent: ${date} would hold ${formatMinutes(dayTotal - before + after)} of time and leave, more than 24:00`,
+          hint: 'reduce the duration so the day stays within 24 h',
+        };
+      }
+      return error
+        ? { date, minutes, before, status: 'refused', error }
+        : { date, minutes, before, after, status: 'planned' };
+    });
+
+    const todo = days.filter((d) => d.status === 'planned');
+    if (!args.dryRun)
+      await writeLeave(ctx.client, todo, { userId: user.id, leaveTypeId: leaveType.id, mode }, call);
+
+    const summary: Record<string, number> = {};
+    for (const d of days) summary[d.status] = (summary[d.status] ?? 0) + 1;
+    return {
+      user: { id: user.id, name: nameOf(user) },
+      leaveType: { id: leaveType.id, name: leaveType.name },
+      mode,
+      days: single ? days : days.filter((d) => d.status !== 'skipped'),
+      summary,
+      period: echo(period),
+      ...(args.dryRun ? { dryRun: true } : {}),
+    };
+  },
+});
+
+async function writeLeave(
+  client: Parameters<typeof runBatch>[0],
+  days: DayResult[],
+  cell: { userId: number; leaveTypeId: number; mode: 'add' | 'set' },
+  call: { signal: AbortSignal },
+): Promise<void> {
+  const fail = (d: DayResult, f: { status: DayStatus; error: EntryProblem }) => {
+    delete d.after;
+    d.status = f.status;
+    d.error = f.error;
+  };
+  if (days.length === 0) return;
+  if (days.length === 1) {
+    const d = days[0]!;
+    try {
+      const res =
+        cell.mode === 'add'
+          ? await addLeaveDelta(client, cell.userId, d.date, cell.leaveTypeId, d.minutes, call)
+          : await setLeaveCell(client, cell.userId, d.date, cell.leaveTypeId, d.minutes, call);
+      d.status = 'applied';
+      d.after = res.leaveTime;
+    } catch (err) {
+      fail(d, failureOf(describeProblem, err));
+    }
+    return;
+  }
+  const ops: BatchOp[] = days.map((d, i) =>
+    cell.mode === 'add'
+      ? {
+          id: String(i),
+          method: 'PATCH',
+          path: ['leavetime', cell.userId, d.date, cell.leaveTypeId, 'time'],
+          body: { delta: d.minutes },
+          idempotent: false,
+        }
+      : {
+          id: String(i),
+          method: 'PATCH',
+          path: ['leavetime', cell.userId, d.date, cell.leaveTypeId],
+          body: { leaveTime: d.minutes },
+          idempotent: true,
+        },
+  );
+  let outcomes;
+  try {
+    outcomes = await runBatch(client, ops, call);
+  } catch (err) {
+    for (const d of days) fail(d, failureOf(describeProblem, err));
+    return;
+  }
+  days.forEach((d, i) => {
+    const o = batchOutcomeOf(describeProblem, outcomes[i], cell.mode === 'add');
+    if (o.status !== 'applied') return fail(d, o);
+    const parsed = LeaveCellSchema.safeParse(o.body);
+    d.status = 'applied';
+    d.after = parsed.success ? parsed.data.leaveTime : (d.after ?? 0);
+  });
+}
+
+export const leaveTools: AnyTool[] = [getLeaveTime, logLeaveTime] as AnyTool[];

@@ -1,0 +1,78 @@
+/**
+ * Shared set-up for the time, leave, resource and prompt tests: a simulator whose world is pinned to a day and
+ * an hour, and the time/leave tools running on the same clock (a `now` on the tool context), so "today",
+ * "yesterday" and "last week" mean the same to the server and to the simulator whatever the real hour.
+ */
+import { expect } from 'vitest';
+import type { z } from 'zod';
+
+import type { ToolContext } from '../../src/tools/context.js';
+import type { AnyTool } from '../../src/tools/define.js';
+import { leaveTools } from '../../src/tools/leave.js';
+import { timeTools } from '../../src/tools/time.js';
+import { connectClient, textOf, type Connected, type ConnectOptions } from '../helpers/mcp.js';
+import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
+
+/** A clock that reads `instant` now and then runs in real time. */
+export function clockAt(instant: string): () => number {
+  const start = Date.parse(instant);
+  const real = Date.now();
+  return () => start + (Date.now() - real);
+}
+
+/** The tools with a pinned clock on their context (what a `now` on ToolContext would do). */
+export function clocked(tools: readonly AnyTool[], now: () => number): AnyTool[] {
+  return tools.map((t) => ({
+    ...t,
+    handler: (args: never, ctx: ToolContext) => t.handler(args, { ...ctx, now } as ToolContext),
+  })) as AnyTool[];
+}
+
+export const MY_TOOLS: readonly AnyTool[] = [...timeTools, ...leaveTools];
+
+export interface World {
+  sim: SimulatorHandle;
+  now: () => number;
+  connect(user: string, options?: Omit<ConnectOptions, 'simulator' | 'user' | 'tools'>): Promise<Connected>;
+  close(): Promise<void>;
+}
+
+/** A simulator seeded for `today` whose clock and the tools' clock both read `instant` now. */
+export async function world(today: string, instant = `${today}T12:00:00Z`): Promise<World> {
+  const now = clockAt(instant);
+  const sim = await startTestSimulator({ today, now });
+  const open: Connected[] = [];
+  return {
+    sim,
+    now,
+    async connect(user, options = {}) {
+      const c = await connectClient({ ...options, simulator: sim, user, tools: clocked(MY_TOOLS, now) });
+      open.push(c);
+      return c;
+    },
+    async close() {
+      for (const c of open) await c.close();
+      await sim.close();
+    },
+  };
+}
+
+/** Calls a tool, expects success, checks SEC-OUT-05 (schema + identical text) and returns the structured result. */
+export async function ok<T = Record<string, unknown>>(
+  c: Connected,
+  tool: { name: string; outputSchema: z.ZodType },
+  args: Record<string, unknown>,
+): Promise<T> {
+  const result = await c.client.callTool({ name: tool.name, arguments: args });
+  expect(result.isError, textOf(result)).toBeFalsy();
+  expect(tool.outputSchema.safeParse(result.structuredContent).success).toBe(true);
+  expect(textOf(result)).toBe(JSON.stringify(result.structuredContent));
+  return result.structuredContent as T;
+}
+
+/** Requests that change something (batch sub-operations included, the batch envelope excluded). */
+export function writesOf(sim: SimulatorHandle, since = 0) {
+  return sim.requests
+    .slice(since)
+    .filter((r) => r.method !== 'GET' && !(r.method === 'POST' && r.path === '/batch'));
+}
