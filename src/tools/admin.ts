@@ -41,7 +41,7 @@ export const setTimetrackLock = defineTool({
   title: 'Lock or unlock time-track',
   description:
     'Lock or unlock time-track and leave for a period (e.g. "last month", "2026-01-01..2026-03-31") for some ' +
-    'users (ids or names) or, without users, everyone. Locked days cannot be changed by anyone.',
+    'users (ids or names) or, without users, everyone. Locked days cannot be changed. Returns the dates.',
   toolset: 'admin',
   access: 'write',
   idempotent: true,
@@ -151,8 +151,8 @@ export const listHooksTool = defineTool({
   name: 'list_hooks',
   title: 'List REST hooks',
   description:
-    'List REST hook subscriptions: id, target url, event, filter, enabled, and the last delivery (status, ' +
-    'error, time).',
+    'Returns the REST hook subscriptions: id, target url, event, filter, enabled, and the last delivery ' +
+    '(status, error, time).',
   toolset: 'admin',
   access: 'read',
   inputSchema: z.object({}),
@@ -168,13 +168,14 @@ export const createHookTool = defineTool({
   title: 'Subscribe a REST hook',
   description:
     'Subscribe a URL to actiTIME events (e.g. task.create, timetrack.update, * for all). actiTIME will POST ' +
-    'JSON arrays of changed objects to it. Optional filter by customers, projects, tasks or users (ids or names).',
+    'JSON arrays of changed objects to it. Optional filter by customers, projects, tasks or users (ids or ' +
+    'names). Returns the subscription.',
   toolset: 'admin',
   access: 'write',
   idempotent: false,
   inputSchema: z.object({
     url: targetUrl,
-    event: z.enum(HOOK_EVENTS),
+    event: z.enum(HOOK_EVENTS, { error: 'unknown event name (case-sensitive), e.g. task.create or *' }),
     customers: refList.optional(),
     projects: refList.optional(),
     tasks: refList.optional(),
@@ -266,7 +267,8 @@ export const manageUser = defineTool({
   description:
     'invite: create a user (email, firstName, lastName required) whom actiTIME e-mails an invitation to set a ' +
     'password. update: change a user (id, username or name): names, email, username, department, time-zone ' +
-    'group, hired/releaseDate (YYYY-MM-DD or null), active (false disables). Passwords are never accepted here.',
+    'group, hired/releaseDate (YYYY-MM-DD or null), active (false disables). Never takes a password. Returns ' +
+    'the user (and before/after on update).',
   toolset: 'admin',
   access: 'write',
   idempotent: false,

@@ -136,8 +136,8 @@ export const getUserTool = defineTool({
   name: 'get_user',
   title: 'Get user',
   description:
-    'Read a user (id, username or name; default: you): department, time zone, hire dates, state. schedule: ' +
-    'a period such as "this week" → scheduled minutes per day. assignments: true → assigned projects.',
+    'Read a user (id, username or name; default: you). Returns department, time zone, hire dates, state; ' +
+    'with schedule (a period, e.g. "this week") minutes per day; with assignments the assigned projects.',
   toolset: 'users',
   access: 'read',
   inputSchema: z.object({
@@ -168,7 +168,7 @@ export const listUsersTool = defineTool({
   title: 'List users',
   description:
     'List users you may see, filtered by name words, department, time-zone group (id or name) or active. ' +
-    'If hasMore, call again with offset = nextOffset.',
+    'Returns compact users; if hasMore, call again with offset = nextOffset.',
   toolset: 'users',
   access: 'read',
   inputSchema: z.object({

@@ -290,8 +290,8 @@ export const searchTasks = defineTool({
   name: 'search_tasks',
   title: 'Search tasks',
   description:
-    'Find tasks by name words and filters (objects by id or name). Items: id, "Customer / Project / Task" ' +
-    'path, status, deadline, estimatedTime (min). If hasMore, call again with offset = nextOffset.',
+    'Find tasks by name words and filters (objects by id or name). Returns items with id, "Customer / Project ' +
+    '/ Task" path, status, deadline, estimatedTime (min); if hasMore, call again with offset = nextOffset.',
   toolset: 'work',
   access: 'read',
   inputSchema: SearchTasksInput,
@@ -367,8 +367,8 @@ export const searchProjects = defineTool({
   name: 'search_projects',
   title: 'Search projects or customers',
   description:
-    'Find projects (default) or customers (kind=customer) by name words, exact name or customer. If hasMore, ' +
-    'call again with offset = nextOffset.',
+    'Find projects (default) or customers (kind=customer) by name words or customer. Returns items with id and ' +
+    'path; if hasMore, call again with offset = nextOffset.',
   toolset: 'work',
   access: 'read',
   inputSchema: SearchProjectsInput,
@@ -521,8 +521,8 @@ export const getWorkItem = defineTool({
   name: 'get_work_item',
   title: 'Get customer, project or task',
   description:
-    'Read a customer, project or task by id, name or path ("Customer / Project / Task"): its properties, ' +
-    'assigned users and, with includeComments, its comments.',
+    'Read a customer, project or task by id, name or path ("Customer / Project / Task"). Returns its ' +
+    'properties, assigned users and, with includeComments, its comments.',
   toolset: 'work',
   access: 'read',
   inputSchema: GetWorkItemInput,
@@ -549,7 +549,7 @@ const CreatedOutput = Core;
 export const createCustomerTool = defineTool({
   name: 'create_customer',
   title: 'Create customer',
-  description: 'Create a customer. Names are unique (an existing one fails with key customer_exists).',
+  description: 'Create a customer; names are unique (key customer_exists). Returns the new customer.',
   toolset: 'work',
   access: 'write',
   idempotent: false,
@@ -575,7 +575,8 @@ export const createProjectTool = defineTool({
   name: 'create_project',
   title: 'Create project',
   description:
-    'Create a project for a customer (id or name), e.g. name "Apollo", customer "Big Bang Company".',
+    'Create a project for a customer (id or name), e.g. name "Apollo", customer "Big Bang Company". Returns ' +
+    'the new project.',
   toolset: 'work',
   access: 'write',
   idempotent: false,
@@ -612,7 +613,7 @@ export const createTaskTool = defineTool({
   title: 'Create task',
   description:
     'Create a task in a project (id, name or "Customer / Project"). deadline: YYYY-MM-DD; estimate: minutes ' +
-    'or "2h30m"; status or workflowStatus, not both.',
+    'or "2h30m"; status or workflowStatus, not both. Returns the new task.',
   toolset: 'work',
   access: 'write',
   idempotent: false,
@@ -656,7 +657,7 @@ export const createTaskTool = defineTool({
 
 // ---- update_work_item ----------------------------------------------------------------------------------------
 
-const Changes = z.object({
+const Changes = z.strictObject({
   name: nameInput('').optional(),
   description: descriptionInput.nullable().optional(),
   archived: z.boolean().optional(),
@@ -824,7 +825,7 @@ export const deleteWorkItem = defineTool({
   title: 'Delete customer, project or task',
   description:
     'Permanently delete a customer, project or task with everything below it and its time-track. Approved ' +
-    'time blocks it (key approved_time_exists) unless revokeApprovedWeeks. Archiving is the gentle option.',
+    'time blocks it (key approved_time_exists) unless revokeApprovedWeeks. Returns what was deleted.',
   toolset: 'work',
   access: 'destructive',
   idempotent: true,

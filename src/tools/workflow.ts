@@ -35,7 +35,7 @@ export const manageWorkflowStatus = defineTool({
   description:
     'Create a workflow status (name and type open|completed) or update one (status: id or name; new name ' +
     'and/or type). A task’s status open/completed follows its workflow status type. Names are unique (key ' +
-    'workflow_status_exists).',
+    'workflow_status_exists). Returns the status.',
   toolset: 'workflow',
   access: 'write',
   // A create adds a status: repeating it is refused as a duplicate, but the tool may create, so not idempotent.
@@ -87,7 +87,7 @@ export const deleteWorkflowStatusTool = defineTool({
   title: 'Delete a workflow status',
   description:
     'Delete a workflow status (id or name). actiTIME refuses while tasks use it (key workflow_status_in_use) ' +
-    'or when it is the last of its type (key last_workflow_status).',
+    'or when it is the last of its type (key last_workflow_status). Returns the deleted status.',
   toolset: 'workflow',
   access: 'destructive',
   idempotent: true,

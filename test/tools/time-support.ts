@@ -25,7 +25,7 @@ export function clocked(tools: readonly AnyTool[], now: () => number): AnyTool[]
   return tools.map((t) => ({
     ...t,
     handler: (args: never, ctx: ToolContext) => t.handler(args, { ...ctx, now } as ToolContext),
-  })) as AnyTool[];
+  }));
 }
 
 export const MY_TOOLS: readonly AnyTool[] = [...timeTools, ...leaveTools];

@@ -644,9 +644,7 @@ describe('cancellation through tools', () => {
       return send(message, options);
     };
     const answered = (id: string | number) =>
-      received.some(
-        (m) => typeof m === 'object' && m !== null && 'id' in m && (m as { id: unknown }).id === id,
-      );
+      received.some((m) => typeof m === 'object' && m !== null && 'id' in m && m.id === id);
     return { callIds, answered };
   }
 
@@ -695,10 +693,10 @@ describe('cancellation through tools', () => {
     const { callIds, answered } = tap(c);
     const stderr: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    process.stderr.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
       stderr.push(String(chunk));
       return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof process.stderr.write;
+    };
     try {
       const ac = new AbortController();
       const first = await c.client.callTool(
