@@ -586,11 +586,7 @@ async function taskPage(
   r: Resolver,
   q: { name?: string; words?: string; projectIds?: number[]; customerIds?: number[]; limit: number },
 ): Promise<TaskPage> {
-  return listTasks(
-    r.client,
-    { ...q, sort: 'name', includeReferenced: ['projects', 'customers'] },
-    opts(r),
-  );
+  return listTasks(r.client, { ...q, sort: 'name', includeReferenced: ['projects', 'customers'] }, opts(r));
 }
 
 interface TaskScope {
@@ -786,8 +782,11 @@ export async function resolveUser(
   const query = parsed.text;
   const active = options.activeOnly ? true : undefined;
   const byUsername = await listUsers(r.client, { username: query, active, limit: 2 }, opts(r));
-  const exactLogin = byUsername.items.filter((u) => normaliseName(u.username ?? '') === normaliseName(query));
-  if (exactLogin.length === 1) return exactLogin[0]!;
+  // Callers without Manage Accounts & Permissions do not see usernames: trust the server's exact match then.
+  const exactLogin = byUsername.items.filter(
+    (u) => u.username == null || normaliseName(u.username) === normaliseName(query),
+  );
+  if (exactLogin.length === 1 && byUsername.items.length === 1) return exactLogin[0]!;
 
   const page = await listUsers(
     r.client,

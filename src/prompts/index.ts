@@ -34,15 +34,24 @@ const who = (user: string | undefined): string =>
     ? 'me'
     : `user "${user.trim()}"`;
 
+/**
+ * An optional completable argument. The SDK looks for the completer inside the optional when it decides to offer
+ * completions, and on the argument itself when it answers one, so both carry it.
+ */
+function optionalCompletable(
+  max: number,
+  description: string,
+  complete: (value: string) => string[] | Promise<string[]>,
+) {
+  const inner = completable(z.string().max(max), (v) => complete(v));
+  return completable(inner.optional().describe(description), (v) => complete(v ?? ''));
+}
+
 export function registerPrompts(server: McpServer, ctx: ServerContext): void {
   const period = (fallback: string) =>
-    completable(z.string().max(64).optional().describe(`A period, e.g. ${fallback}`), (v) =>
-      completePeriod(v ?? ''),
-    );
+    optionalCompletable(64, `A period, e.g. ${fallback}`, (v) => completePeriod(v));
   const user = () =>
-    completable(z.string().max(200).optional().describe('me (default), a username or a name'), (v) =>
-      completeUser(ctx, v ?? ''),
-    );
+    optionalCompletable(200, 'me (default), a username or a name', (v) => completeUser(ctx, v));
 
   server.registerPrompt(
     'log_my_day',
@@ -53,9 +62,8 @@ export function registerPrompts(server: McpServer, ctx: ServerContext): void {
         'for confirmation before writing anything.',
       argsSchema: {
         account: z.string().min(1).max(MAX_ACCOUNT_LENGTH).describe('What you did, in your own words'),
-        day: completable(
-          z.string().max(64).optional().describe('The day: today (default), yesterday, friday, YYYY-MM-DD'),
-          (v) => completeDay(v ?? ''),
+        day: optionalCompletable(64, 'The day: today (default), yesterday, friday, YYYY-MM-DD', (v) =>
+          completeDay(v),
         ),
       },
     },
@@ -130,9 +138,7 @@ export function registerPrompts(server: McpServer, ctx: ServerContext): void {
       description: 'Report who has not logged their scheduled time, worst first.',
       argsSchema: {
         period: period('last week'),
-        department: completable(z.string().max(200).optional().describe('A department name'), (v) =>
-          completeDepartment(ctx, v ?? ''),
-        ),
+        department: optionalCompletable(200, 'A department name', (v) => completeDepartment(ctx, v)),
       },
     },
     ({ period: p, department }) => {

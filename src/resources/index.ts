@@ -9,7 +9,9 @@ import { getInfo } from '../actitime/resources/info.js';
 import { sanitizeDeep } from '../domain/sanitize.js';
 import type { ServerContext } from '../tools/context.js';
 import { errorBody } from '../tools/format.js';
+import { registerReferenceResources } from './reference.js';
 import { registerTimesheetResource } from './timesheet.js';
+import { registerWorkResources } from './work.js';
 
 export function registerResources(server: McpServer, ctx: ServerContext): void {
   server.registerResource(
@@ -32,6 +34,8 @@ export function registerResources(server: McpServer, ctx: ServerContext): void {
     },
   );
   registerTimesheetResource(server, ctx);
+  registerReferenceResources(server, ctx);
+  registerWorkResources(server, ctx);
 }
 
 /** Runs a read for a resource; known errors keep their trusted message, anything else is logged and hidden. */

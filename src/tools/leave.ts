@@ -21,10 +21,10 @@ import { eachDate } from '../domain/period.js';
 import { resolveLeaveType, resolveUser } from '../domain/resolve.js';
 import { dayKey, leaveTotals, nameOf, scheduleByDate, timeTotals } from '../domain/timesheet.js';
 import { defineTool, type AnyTool } from './define.js';
-import { describeProblem, echo, Obj, periodFor, periodInput, resolveUsers, Rows } from './time.js';
+import { describeProblem, echo, Obj, periodFor, periodInput, resolveUsers, Rows, wholeDays } from './time.js';
 
 const Ref = z.string().min(1).max(800);
-const Refs = z.array(Ref).min(1).max(50);
+const Refs = z.array(Ref).max(50);
 
 // ---- get_leave_time ---------------------------------------------------------------------------------------
 
@@ -34,9 +34,9 @@ export const getLeaveTime = defineTool({
   name: 'get_leave_time',
   title: 'Leave time',
   description:
-    'Leave (vacation, sick leave, time off…) for a period (default this month), for users (default: everyone ' +
-    'you can see) and leave types (names or ids). Returns rows {date, userId, leaveTypeId, type, minutes} in ' +
-    'date order, user names, totals overall and per type; at most 1000 rows by whole days, then hasMore and next.',
+    'Leave for a period (default this month), by users (default all you can see) and leave types (names or ' +
+    'ids). Returns rows {date, userId, leaveTypeId, type, minutes}, user names, totals per type; whole days up ' +
+    'to 1000 rows, then hasMore and next.',
   toolset: 'leave',
   access: 'read',
   inputSchema: z.object({
@@ -95,17 +95,7 @@ export const getLeaveTime = defineTool({
       });
       byDate.set(r.date, group);
     }
-    const rows: Row[] = [];
-    let next: string | undefined;
-    for (const [date, group] of byDate) {
-      if (rows.length > 0 && rows.length + group.length > MAX_LEAVE_ROWS) {
-        next = date;
-        break;
-      }
-      rows.push(...group);
-    }
-    next ??= page.nextDateFrom ?? undefined;
-    if (next !== undefined && next > period.to) next = undefined;
+    const { rows, next } = wholeDays(byDate, MAX_LEAVE_ROWS, page.nextDateFrom, period.to);
 
     const userMap = (page.users ?? {}) as Record<string, User>;
     const names: Record<string, string> = {};
@@ -147,11 +137,10 @@ export const logLeaveTime = defineTool({
   name: 'log_leave_time',
   title: 'Log leave time',
   description:
-    'Enter leave of a type (name or id, e.g. Vacation) for a day or a range (default today) for a user (default ' +
-    'you). duration: minutes, "4h", or "full day" = the day’s scheduled time (then mode defaults to set). mode ' +
-    'add (atomic) or set (0 clears). In a range only scheduled days are written. The 24 h day limit is checked ' +
-    'before sending; locked days are refused by actiTIME. Returns per day {date, minutes, before, after, status ' +
-    'applied|refused|failed|maybe_applied|skipped|planned, error}.',
+    'Enter leave by type (e.g. Vacation) for a day or range (default today; user default you). duration: ' +
+    'minutes, "4h" or "full day" (the scheduled time; mode then defaults to set). mode add (atomic) or set (0 ' +
+    'clears); a range writes scheduled days only; days over 24 h are refused before sending. Returns per day ' +
+    '{date, minutes, before, after, status, error}.',
   toolset: 'leave',
   access: 'write',
   idempotent: false,
@@ -159,7 +148,10 @@ export const logLeaveTime = defineTool({
     .object({
       leaveType: Ref,
       date: periodInput({ maxDays: LEAVE_MAX_DAYS }).optional(),
-      duration: z.union([z.literal('full day'), durationInput({ signed: true, allowZero: true })]),
+      duration: z.union([
+        z.literal('full day'),
+        durationInput({ signed: true, allowZero: true, description: 'minutes or "4h"' }),
+      ]),
       mode: z.enum(['add', 'set']).optional(),
       user: Ref.optional(),
       dryRun: z.boolean().optional(),

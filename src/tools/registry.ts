@@ -12,7 +12,15 @@ import { userTools } from './users.js';
 import { workflowTools } from './workflow.js';
 import { workTools } from './work.js';
 
-export const ALL_TOOLS: readonly AnyTool[] = [...timeTools, ...leaveTools, ...referenceTools, ...workTools, ...userTools, ...workflowTools, ...adminTools];
+export const ALL_TOOLS: readonly AnyTool[] = [
+  ...timeTools,
+  ...leaveTools,
+  ...referenceTools,
+  ...workTools,
+  ...userTools,
+  ...workflowTools,
+  ...adminTools,
+];
 
 export { DEFAULT_TOOLSETS, TOOLSETS };
 

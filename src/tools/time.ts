@@ -98,6 +98,35 @@ export function describeProblem(err: unknown): EntryProblem {
   return out;
 }
 
+/** Characters of rows a list result may hold, well under the text cap of a result (SEC-OUT-02). */
+export const ROWS_CHAR_BUDGET = 80_000;
+
+/**
+ * Rows grouped by date → the leading whole days that fit `limit` rows and the character budget (at least one
+ * day), and `next`, the first date left out (or the page's own `nextDateFrom`), unless it is past `to`.
+ */
+export function wholeDays<T>(
+  byDate: ReadonlyMap<string, T[]>,
+  limit: number,
+  pageNext: string | null,
+  to: string,
+): { rows: T[]; next: string | undefined } {
+  const rows: T[] = [];
+  let chars = 0;
+  let next: string | undefined;
+  for (const [date, group] of byDate) {
+    const size = group.reduce((n, r) => n + JSON.stringify(r).length + 1, 0);
+    if (rows.length > 0 && (rows.length + group.length > limit || chars + size > ROWS_CHAR_BUDGET)) {
+      next = date;
+      break;
+    }
+    rows.push(...group);
+    chars += size;
+  }
+  next ??= pageNext ?? undefined;
+  return { rows, next: next !== undefined && next <= to ? next : undefined };
+}
+
 /** Users named in `refs` (`me` allowed), each once, in order. */
 export async function resolveUsers(
   ctx: ToolContext,
@@ -113,7 +142,7 @@ export async function resolveUsers(
 }
 
 const Ref = z.string().min(1).max(800);
-const Refs = z.array(Ref).min(1).max(50);
+const Refs = z.array(Ref).max(50);
 /**
  * Output shapes stay loose below the top level (an object of named values): the row fields are listed in each
  * description, and the whole tools/list has a size budget.
@@ -126,21 +155,12 @@ const num = z.number();
 
 const Entry = z
   .object({
-    task: Ref.describe('Task id, name or "Customer / Project / Task"'),
-    date: periodInput({ single: true })
-      .optional()
-      .describe('YYYY-MM-DD, today, yesterday, friday… (default today)'),
-    duration: durationInput({
-      signed: true,
-      allowZero: true,
-      description: 'e.g. 90, "1h30m", "1.5h"; add may be negative',
-    }),
-    mode: z
-      .enum(['add', 'set'])
-      .optional()
-      .describe('add (default) adds to the cell; set replaces it, 0 clears'),
-    comment: commentInput('Comment; "" clears').optional(),
-    user: Ref.optional().describe('Default: you'),
+    task: Ref,
+    date: periodInput({ single: true }).optional(),
+    duration: durationInput({ signed: true, allowZero: true, description: 'minutes or "1h30m"' }),
+    mode: z.enum(['add', 'set']).optional(),
+    comment: commentInput('"" clears').optional(),
+    user: Ref.optional(),
   })
   .superRefine((e, ctx) => {
     if ((e.mode ?? 'add') === 'add' && e.duration === 0)
@@ -153,11 +173,11 @@ export const logTimeTool = defineTool({
   name: 'log_time',
   title: 'Log time',
   description:
-    'Add (default) or set time on tasks: 1–100 entries, each {task, date, duration, mode, comment, user}. add ' +
-    'is atomic and sums; set replaces the cell. Checked before sending: names (ambiguous → candidates, nothing ' +
-    'written), approved weeks and the 24 h day limit. Locked days are refused by actiTIME. dryRun: plan only. ' +
-    'Returns per entry {task, date, before, after, status: applied|refused|failed|maybe_applied|planned, ' +
-    'error}; on maybe_applied re-read before retrying.',
+    'Add (default; atomic, sums) or set (replaces; 0 clears) time. entries: 1–100 of {task: id, name or ' +
+    '"Customer / Project / Task"; date: YYYY-MM-DD, today, yesterday, friday (default today); duration: 90 or ' +
+    '"1h30m"; mode; comment; user (default you)}. Ambiguous names write nothing; approved weeks and days over ' +
+    '24 h are refused before sending. dryRun plans only. Returns per entry task, date, before, after, status ' +
+    '(applied, refused, failed, maybe_applied = re-read first), error.',
   toolset: 'time',
   access: 'write',
   idempotent: false,
@@ -204,17 +224,14 @@ export const getTimesheet = defineTool({
   name: 'get_timesheet',
   title: 'Timesheet',
   description:
-    'One user’s timesheet (default: you) for a period (default this week, at most 62 days): per day scheduled, ' +
-    'logged, leave, missing, overtime (minutes; hm = h:mm) and approved (null = unknown); a task × day grid ' +
-    '(minutes aligned with days) with totals per task and project; leave per type; totals. locked is always ' +
-    'null: actiTIME does not show locks.',
+    'A user’s timesheet (default you) for a period (default this week, ≤ 62 days). Returns days {date, ' +
+    'scheduled, logged, leave, missing, overtime, hm, approved (null = unknown)}, tasks {path, minutes per day, ' +
+    'total}, projects, leave per type and totals, in minutes. locked is null: the API hides locks.',
   toolset: 'time',
   access: 'read',
   inputSchema: z.object({
     user: Ref.optional(),
-    period: periodInput({ maxDays: TIMESHEET_MAX_DAYS })
-      .optional()
-      .describe('e.g. this week, last month, 2026-W47'),
+    period: periodInput({ maxDays: TIMESHEET_MAX_DAYS }).optional(),
   }),
   outputSchema: z.object({
     user: Obj,
@@ -241,10 +258,10 @@ export const getTimeEntries = defineTool({
   name: 'get_time_entries',
   title: 'Time entries',
   description:
-    'Raw time-track rows for a period (default this week), filtered by users (default: everyone you can see), ' +
-    'tasks, projects, customers (names or ids) and approved. Returns rows {date, userId, taskId, task path, ' +
-    'minutes, comment, approved} in date order, user names, totals; at most limit rows by whole days, then ' +
-    'hasMore with next (the period to ask for the rest).',
+    'Time-track rows for a period (default this week; e.g. last week, 2026-W47, 2026-11-02..2026-11-06), by ' +
+    'users (default all you can see), tasks, projects, customers (names or ids) and approved. Returns rows ' +
+    '{date, userId, taskId, task, minutes, comment, approved}, user names, totals; whole days up to limit ' +
+    '(200), then hasMore and next (the period for the rest).',
   toolset: 'time',
   access: 'read',
   inputSchema: z.object({
@@ -254,7 +271,7 @@ export const getTimeEntries = defineTool({
     projects: Refs.optional(),
     customers: Refs.optional(),
     approved: z.boolean().optional(),
-    limit: z.int().min(1).max(1000).optional().describe('Default 200'),
+    limit: z.int().min(1).max(1000).optional(),
   }),
   outputSchema: z.object({
     period: Obj,
@@ -332,17 +349,7 @@ export const getTimeEntries = defineTool({
       }
       byDate.set(d.date, group);
     }
-    const rows: Row[] = [];
-    let next: string | undefined;
-    for (const [date, group] of byDate) {
-      if (rows.length > 0 && rows.length + group.length > limit) {
-        next = date;
-        break;
-      }
-      rows.push(...group);
-    }
-    next ??= page.nextDateFrom ?? undefined;
-    if (next !== undefined && next > period.to) next = undefined;
+    const { rows, next } = wholeDays(byDate, limit, page.nextDateFrom, period.to);
     const userMap = (page.users ?? {}) as Record<string, User>;
     const names: Record<string, string> = {};
     for (const r of rows) {
@@ -367,10 +374,9 @@ export const findMissingTimeTool = defineTool({
   name: 'find_missing_time',
   title: 'Find missing time',
   description:
-    'Who has not logged their scheduled time: for users (names/ids/me), a department, or by default everyone ' +
-    'active you can see, over a period (default last week). Returns users with gaps, most missing first, each ' +
-    'with missing minutes, h:mm and the days {date, scheduled, logged, leave, missing}; totals. Days after ' +
-    'today are not missing. Reports progress per user.',
+    'Who logged less than scheduled (time + leave): users (or me), a department, or everyone active you can ' +
+    'see, for a period (default last week; days after today excluded). Returns users most missing first with ' +
+    'missing, hm and days {date, scheduled, logged, leave, missing}; totals. Sends progress.',
   toolset: 'time',
   access: 'read',
   inputSchema: z.object({

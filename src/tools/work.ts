@@ -357,7 +357,6 @@ const SearchProjectsInput = z.object({
 });
 
 const SearchProjectsOutput = z.object({
-  kind: z.enum(['project', 'customer']),
   items: z.array(ListItem),
   hasMore: z.boolean(),
   nextOffset: num.optional(),
@@ -392,7 +391,6 @@ export const searchProjects = defineTool({
       );
       const paged = pageOf(page.items, args.offset, args.limit, () => true);
       return {
-        kind,
         items: paged.items.map((c) =>
           compact({ id: c.id, name: c.name, path: c.name, archived: c.archived }),
         ),
@@ -424,7 +422,6 @@ export const searchProjects = defineTool({
       (p) => includeArchived || !isArchived(page.customers as ArchMap, p.customerId),
     );
     return {
-      kind,
       items: paged.items.map((p) =>
         compact({
           id: p.id,

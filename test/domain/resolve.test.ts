@@ -159,6 +159,21 @@ describe('resolve: names for ids against the simulator', () => {
     expect(none.candidates?.[0]?.id).toBe(2);
   });
 
+  it('a manager, who does not see usernames, still resolves a team member by username', async () => {
+    const manager = await connectClient({ simulator: c.sim, user: 'manager', tools: [] });
+    try {
+      const m = { client: manager.actitime };
+      const u = await resolveUser(m, 'jsmith');
+      expect(u.id).toBe(4);
+      expect(u.username ?? undefined).toBeUndefined();
+      expect((await resolveUser(m, 'Paul White')).id).toBe(6);
+      // Outside the team: invisible, so not found.
+      expect((await failure(resolveUser(m, 'admin'))).kind).toBe('not_found');
+    } finally {
+      await manager.close();
+    }
+  });
+
   it('reference data from the cache: leave types, types of work, statuses, departments, zones', async () => {
     expect((await resolveLeaveType(r, 'vacation')).id).toBe(2);
     expect((await resolveLeaveType(r, 2)).name).toBe('Vacation');

@@ -155,7 +155,7 @@ describe('time tools against the simulator (seed pinned to TODAY, noon UTC)', ()
     expect(cellOf(w.sim, 3, YESTERDAY, ENGINE_TESTING)).toBe(cellBefore + 120);
   });
 
-  it('get_timesheet agrees with the store: grid, schedule, leave, missing, approval; 3 reads, tasks referenced', async () => {
+  it('SEC-OUT-05 get_timesheet agrees with the store: grid, schedule, leave, missing, approval; 3 reads, tasks referenced', async () => {
     const before = w.sim.requests.length;
     const out = await sheet(admin, { user: 'trainee', period: `${week(-2)}..${week(-2, 6)}` });
     const sent = w.sim.requests.slice(before);
