@@ -3,7 +3,7 @@
  * results (SEC-OUT-06); a failure becomes a JSON-RPC error with the same trusted message a tool would give.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 
 import { getInfo } from '../actitime/resources/info.js';
 import { sanitizeDeep } from '../domain/sanitize.js';
@@ -45,16 +45,24 @@ export async function readOrThrow<T>(ctx: ServerContext, uri: string, read: () =
   } catch (err) {
     const body = errorBody(err);
     if (body)
-      throw new McpError(
+      throw protocolError(
         ErrorCode.InternalError,
         `${body.error.message}${body.error.hint ? ` (${body.error.hint})` : ''}`,
       );
     ctx.logger.error(
       `unexpected error reading ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
     );
-    throw new McpError(
+    throw protocolError(
       ErrorCode.InternalError,
       'internal error in actitime-mcp; details were written to the server log',
     );
   }
+}
+
+/**
+ * A JSON-RPC error for a resource read. Not an McpError: its message already starts with "MCP error -32603:",
+ * and the client's McpError adds that prefix again when it rebuilds the error from the wire.
+ */
+export function protocolError(code: number, message: string): Error & { code: number } {
+  return Object.assign(new Error(message), { code });
 }

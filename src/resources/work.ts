@@ -5,7 +5,7 @@
  * most 20 ids, best matches first; a completion never fails (on any error it offers nothing).
  */
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 
 import { listCustomers } from '../actitime/resources/customers.js';
 import { listProjects } from '../actitime/resources/projects.js';
@@ -16,7 +16,7 @@ import { sanitizeDeep } from '../domain/sanitize.js';
 import type { ServerContext } from '../tools/context.js';
 import { referenceNames, userOut } from '../tools/users.js';
 import { loadWorkItem } from '../tools/work.js';
-import { readOrThrow } from './index.js';
+import { protocolError, readOrThrow } from './index.js';
 
 export const MAX_RESOURCE_COMPLETIONS = 20;
 /** Longest text a completion passes on to actiTIME. */
@@ -77,7 +77,7 @@ function variable(value: string | string[] | undefined): string {
   } catch {
     text = raw;
   }
-  if (text.trim() === '') throw new McpError(ErrorCode.InvalidParams, 'missing id in the resource URI');
+  if (text.trim() === '') throw protocolError(ErrorCode.InvalidParams, 'missing id in the resource URI');
   return text;
 }
 

@@ -231,7 +231,7 @@ const API_TEMPLATES: Record<string, { message: string; hint: string }> = {
   },
   approved_time_exists: {
     message: 'the object has approved time',
-    hint: 'confirm that approved weeks may be revoked, then retry with that option',
+    hint: 'confirm that approved weeks may be revoked, then retry with revokeApprovedWeeks: true',
   },
   batch_too_large: {
     message: 'too many operations in one batch',

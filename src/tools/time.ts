@@ -144,11 +144,11 @@ export async function resolveUsers(
 const Ref = z.string().min(1).max(800);
 const Refs = z.array(Ref).max(50);
 /**
- * Output shapes stay loose below the top level (an object of named values): the row fields are listed in each
- * description, and the whole tools/list has a size budget.
+ * Output schemas name the top-level fields only; rows and nested objects stay open because their fields are
+ * listed in each description and tools/list has a size budget (every schema is sent to the model).
  */
 export const Obj = z.looseObject({});
-export const Rows = z.array(Obj);
+export const Rows = z.array(z.unknown());
 const num = z.number();
 
 // ---- log_time ---------------------------------------------------------------------------------------------

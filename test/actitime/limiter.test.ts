@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateBudget, RequestLimiter } from '../../src/actitime/limiter.js';
+import { RateBudget, RequestLimiter, type ScheduleOptions } from '../../src/actitime/limiter.js';
 import { BusyError, CancelledError, RateLimitedError } from '../../src/actitime/errors.js';
 
 function fakeClock(start = 1000) {
@@ -92,49 +92,140 @@ describe('RateBudget (sliding windows counted from send to response + one window
   });
 });
 
-describe('RequestLimiter', () => {
+describe('RequestLimiter (bottleneck queues around the rate budget)', () => {
   const limits = { perSecond: 1000, perMinute: 10000, maxConcurrent: 2, writeMinTimeMs: 0, highWater: 3 };
+  const opts = (write: boolean, extra: Partial<ScheduleOptions> = {}): ScheduleOptions => ({
+    write,
+    weight: 1,
+    signal: never,
+    deadlineAt: Infinity,
+    ...extra,
+  });
 
-  it('caps concurrency, serialises writes and bounds the queue', async () => {
-    const l = new RequestLimiter({ limits, timeUnitMs: 1000 });
-    let inFlight = 0;
-    let peak = 0;
-    let writesInFlight = 0;
-    let writePeak = 0;
-    const job = (write: boolean) => async () => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      if (write) writePeak = Math.max(writePeak, ++writesInFlight);
-      await new Promise((r) => setTimeout(r, 10));
-      if (write) writesInFlight--;
-      inFlight--;
-    };
-    const opts = (write: boolean) => ({ write, weight: 1, signal: never, deadlineAt: Infinity });
+  function tracker() {
+    const t = { inFlight: 0, peak: 0, writesInFlight: 0, writePeak: 0, order: [] as string[] };
+    const job =
+      (write: boolean, name = '', ms = 10) =>
+      async () => {
+        t.order.push(name);
+        t.inFlight++;
+        t.peak = Math.max(t.peak, t.inFlight);
+        if (write) t.writePeak = Math.max(t.writePeak, ++t.writesInFlight);
+        await sleep(ms);
+        if (write) t.writesInFlight--;
+        t.inFlight--;
+      };
+    return { t, job };
+  }
+
+  it('caps concurrency, serialises writes in the lane (writeMinTimeMs > 0) and bounds the queue', async () => {
+    const l = new RequestLimiter({ limits: { ...limits, writeMinTimeMs: 1 }, timeUnitMs: 1000 });
+    const { t, job } = tracker();
     const calls = [true, true, false, true, true].map((w) => l.run(opts(w), job(w)));
     const results = await Promise.allSettled(calls);
     expect(results.filter((r) => r.status === 'rejected').map((r) => r.reason)).toEqual([
       expect.any(BusyError),
       expect.any(BusyError),
     ]);
-    expect(peak).toBeLessThanOrEqual(2);
-    expect(writePeak).toBe(1);
+    expect(t.peak).toBeLessThanOrEqual(2);
+    expect(t.writePeak).toBe(1);
     await l.close();
   });
 
-  it('close() drops queued jobs with CancelledError and refuses new ones', async () => {
+  it('with writeMinTimeMs 0 writes share the slots with reads: they overlap up to the cap, never beyond', async () => {
+    const l = new RequestLimiter({ limits: { ...limits, highWater: 10 }, timeUnitMs: 1000 });
+    const { t, job } = tracker();
+    await Promise.all([true, true, true, true].map((w) => l.run(opts(w), job(w, '', 30))));
+    expect(t.writePeak).toBe(2);
+    expect(t.peak).toBe(2);
+    await l.close();
+  });
+
+  it('busy calls fail synchronously-fast; a retry skips the bound and runs ahead of queued new calls', async () => {
+    const l = new RequestLimiter({ limits: { ...limits, maxConcurrent: 1, highWater: 2 }, timeUnitMs: 1000 });
+    const { t, job } = tracker();
+    const first = l.run(opts(false), job(false, 'first', 30));
+    const a = l.run(opts(false), job(false, 'a'));
+    const t0 = performance.now();
+    const busy = await l.run(opts(false), job(false, 'busy')).catch((e: unknown) => e);
+    expect(busy).toBeInstanceOf(BusyError);
+    expect(performance.now() - t0).toBeLessThan(5);
+    const retry = l.run(opts(false, { retry: true }), job(false, 'retry'));
+    await Promise.all([first, a, retry]);
+    expect(t.order).toEqual(['first', 'retry', 'a']);
+    await l.close();
+  });
+
+  it('a call cancelled while queued is answered at once and its job never runs', async () => {
+    const l = new RequestLimiter({ limits: { ...limits, maxConcurrent: 1, highWater: 3 }, timeUnitMs: 1000 });
+    const { t, job } = tracker();
+    const first = l.run(opts(false), job(false, 'first', 40));
+    const ac = new AbortController();
+    const cancelled = l.run(opts(false, { signal: ac.signal }), job(false, 'cancelled'));
+    await sleep(10);
+    expect(l.counts).toEqual({ queued: 1, running: 1 });
+    const t0 = performance.now();
+    ac.abort();
+    await expect(cancelled).rejects.toBeInstanceOf(CancelledError);
+    expect(performance.now() - t0).toBeLessThan(5);
+    // It no longer counts against the queue bound, though bottleneck still holds its (inert) job.
+    expect(l.counts).toEqual({ queued: 0, running: 1 });
+    await first;
+    await sleep(20);
+    expect(t.order).toEqual(['first']);
+    expect(l.counts).toEqual({ queued: 0, running: 0 });
+    await l.close();
+  });
+
+  it('a write cancelled while waiting in the lane never runs and does not delay the next write', async () => {
     const l = new RequestLimiter({
-      limits: { ...limits, maxConcurrent: 1, highWater: 10 },
+      limits: { ...limits, writeMinTimeMs: 60, highWater: 10 },
       timeUnitMs: 1000,
     });
-    const opts = { write: false, weight: 1, signal: never, deadlineAt: Infinity };
+    const { t, job } = tracker();
+    const ac = new AbortController();
+    const first = l.run(opts(true), job(true, 'w1', 5));
+    const cancelled = l.run(opts(true, { signal: ac.signal }), job(true, 'cancelled', 5));
+    const third = l.run(opts(true), job(true, 'w3', 5));
+    await sleep(20);
+    ac.abort();
+    await expect(cancelled).rejects.toBeInstanceOf(CancelledError);
+    const t0 = performance.now();
+    await Promise.all([first, third]);
+    // w3 waits out one spacing after w1 (about 60 ms after w1 ended), not two.
+    expect(performance.now() - t0).toBeLessThan(100);
+    expect(t.order).toEqual(['w1', 'w3']);
+    await l.close();
+  });
+
+  it('close() drops queued jobs with CancelledError, lets running ones end, refuses new ones, leaves no timers', async () => {
+    const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const l = new RequestLimiter({
+      limits: { ...limits, maxConcurrent: 1, highWater: 10, writeMinTimeMs: 5 },
+      timeUnitMs: 1000,
+    });
     let ran = 0;
-    const slow = l.run(opts, () => new Promise((r) => setTimeout(r, 30)));
-    const queued = l.run(opts, async () => void ran++);
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const slow = l.run(opts(false), () => {
+      started();
+      return sleep(30);
+    });
+    const queued = l.run(opts(false), async () => void ran++);
+    const queuedWrite = l.run(opts(true), async () => void ran++);
+    await running;
     const closing = l.close();
     await expect(queued).rejects.toBeInstanceOf(CancelledError);
+    await expect(queuedWrite).rejects.toBeInstanceOf(CancelledError);
     await slow;
     await closing;
-    await expect(l.run(opts, async () => void ran++)).rejects.toBeInstanceOf(CancelledError);
+    await expect(l.run(opts(false), async () => void ran++)).rejects.toBeInstanceOf(CancelledError);
     expect(ran).toBe(0);
+    const timersAfter = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    expect(timersAfter).toBeLessThanOrEqual(timersBefore);
   });
 });
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

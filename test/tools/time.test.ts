@@ -725,3 +725,66 @@ describe('cancellation through tools', () => {
     expect(stderr.join('')).not.toMatch(/error/i);
   });
 });
+
+describe('large lists through get_time_entries', () => {
+  it('SEC-OUT-02 rows are capped by count and size with hasMore/next; following next returns every record once', async () => {
+    const w = await world(TODAY);
+    try {
+      const from = week(-8);
+      const to = week(-1, 6);
+      const tasks = [...w.sim.store.tasks.keys()].slice(0, 30);
+      for (let d = 0; d < 56; d++) {
+        const date = addDays(from, d);
+        for (const t of tasks)
+          w.sim.store.setTime(6, date, t, 5, 'a fairly long comment to make every row heavier');
+      }
+      let expected = 0;
+      for (const [date, day] of w.sim.store.userDays(6) ?? [])
+        if (date >= from && date <= to) expected += day.size;
+      const admin = await w.connect('admin');
+      let period = `${from}..${to}`;
+      const seen = new Set<string>();
+      for (let page = 0; page < 50; page++) {
+        const result = await admin.client.callTool({
+          name: 'get_time_entries',
+          arguments: { users: ['pwhite'], period, limit: 1000 },
+        });
+        expect(result.isError).toBeFalsy();
+        expect(getTimeEntries.outputSchema.safeParse(result.structuredContent).success).toBe(true);
+        const text = (result.content as Array<{ text: string }>)[0]!.text;
+        expect(text.length).toBeLessThan(100_000);
+        const out = result.structuredContent as {
+          rows: Array<{ date: string; taskId: number }>;
+          hasMore: boolean;
+          next?: string;
+        };
+        expect(out.rows.length).toBeLessThanOrEqual(1000);
+        for (const r of out.rows) {
+          const k = `${r.date}|${r.taskId}`;
+          expect(seen.has(k), k).toBe(false);
+          seen.add(k);
+        }
+        if (!out.hasMore) break;
+        expect(out.next).toBeDefined();
+        period = out.next!;
+      }
+      expect(seen.size).toBe(expected);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('time on a completed task is accepted (actiTIME does not refuse it, so neither do we)', async () => {
+    const w = await world(TODAY);
+    try {
+      const tom = await w.connect('trainee');
+      const out = await ok<LogOut>(tom, logTimeTool, { entries: [{ task: 'Hull design', duration: 30 }] });
+      expect(w.sim.store.workflowStatuses.get(w.sim.store.tasks.get(101)!.workflowStatusId)!.type).toBe(
+        'completed',
+      );
+      expect(out.entries[0]).toMatchObject({ taskId: 101, status: 'applied', after: 30 });
+    } finally {
+      await w.close();
+    }
+  });
+});
