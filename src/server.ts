@@ -11,6 +11,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 
 import { capUntrusted } from './domain/sanitize.js';
+import { registerPrompts } from './prompts/index.js';
 import { registerResources } from './resources/index.js';
 import { createToolContext, SessionLookups, type ServerContext } from './tools/context.js';
 import { annotationsOf, strictInput, type AnyTool } from './tools/define.js';
@@ -89,6 +90,7 @@ export function buildServer(ctx: ServerContext, options: BuildServerOptions = {}
   });
 
   registerResources(server, ctx);
+  registerPrompts(server, ctx);
   return server;
 }
 

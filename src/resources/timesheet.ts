@@ -25,8 +25,7 @@ const MAX_COMPLETIONS = 20;
 const RECENT_WEEKS = 9;
 
 function nowOf(ctx: ServerContext): number {
-  const clock = (ctx as ServerContext & { now?: () => number }).now;
-  return typeof clock === 'function' ? clock() : Date.now();
+  return (ctx.now ?? Date.now)();
 }
 
 /** The caller's zone and the company's week start, read like ToolContext.calendar() does. */

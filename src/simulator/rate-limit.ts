@@ -16,13 +16,17 @@ export const DEFAULT_LIMITS: Readonly<SimulatorLimits> = Object.freeze({
   banDurationMs: 60_000,
   maxBatchSize: 100,
   maxQueryLimit: 1000,
+  timeUnitMs: 1000,
 });
 
 export interface RateDecision {
   allowed: boolean;
   /** Value of X-Ratelimit-Remaining. */
   remaining: number;
-  /** Value of X-Ratelimit-Reset (and Retry-After on a 429): whole seconds, rounded up, at least 1. */
+  /**
+   * Value of X-Ratelimit-Reset (and Retry-After on a 429): whole seconds, rounded up, at least 1. A "second" is
+   * `limits.timeUnitMs` ms (1000 unless a test scales time).
+   */
   resetSeconds: number;
 }
 
@@ -62,7 +66,7 @@ export class RateLimiter {
     if (full.length > 0) {
       // Only when every full window has ended can a request pass: wait for the latest of them.
       const waitMs = Math.max(...full.map(({ spec, w }) => w.start + spec.length - t));
-      return { allowed: false, remaining: 0, resetSeconds: wholeSeconds(waitMs) };
+      return { allowed: false, remaining: 0, resetSeconds: this.wholeSeconds(waitMs) };
     }
 
     if (consume) {
@@ -77,7 +81,11 @@ export class RateLimiter {
         return { remaining: spec.limit - w.count, endsIn: w.start + spec.length - t };
       })
       .sort((a, b) => a.remaining - b.remaining || b.endsIn - a.endsIn)[0]!;
-    return { allowed: true, remaining: report.remaining, resetSeconds: wholeSeconds(report.endsIn) };
+    return { allowed: true, remaining: report.remaining, resetSeconds: this.wholeSeconds(report.endsIn) };
+  }
+
+  private wholeSeconds(ms: number): number {
+    return Math.max(1, Math.ceil(ms / 1000));
   }
 
   reset(): void {
@@ -92,8 +100,4 @@ export function rateLimitHeaders(decision: RateDecision): Record<string, string>
   };
   if (!decision.allowed) headers['Retry-After'] = String(decision.resetSeconds);
   return headers;
-}
-
-function wholeSeconds(ms: number): number {
-  return Math.max(1, Math.ceil(ms / 1000));
 }

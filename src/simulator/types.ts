@@ -96,6 +96,12 @@ export interface SimulatorLimits {
   banDurationMs: number; // 60000
   maxBatchSize: number; // 100
   maxQueryLimit: number; // 1000
+  /**
+   * How many ms one "second" of `X-Ratelimit-Reset` / `Retry-After` means (default 1000). Tests that shrink the
+   * windows shrink this with them, so the headers stay meaningful: with `secondWindowMs: 50` and
+   * `timeUnitMs: 50`, a full window answers `Retry-After: 1`, meaning 50 ms.
+   */
+  timeUnitMs?: number; // 1000
 }
 
 export interface SimulatorOptions {

@@ -24,15 +24,19 @@ export interface ToolContext {
   /** System settings (GET /info), cached for the session. */
   settings(): Promise<Info>;
   /**
-   * How the authenticated user counts days: the IANA zone of their time-zone group and the company's first
-   * day of the week (0 = Sunday … 6). Feed it to parsePeriod / resolveDate (src/domain/period.ts).
+   * How the authenticated user counts days: the IANA zone of their time-zone group, the company's first day of
+   * the week (0 = Sunday … 6) and the present moment. Spread it into parsePeriod / resolveDate options.
    */
   calendar(): Promise<Calendar>;
+  /** The present moment (epoch ms): the server's clock, which tests pin to the simulator's. */
+  now(): number;
 }
 
 export interface Calendar {
   timeZone: string;
   weekStart: number;
+  /** Epoch ms at the time calendar() was called. */
+  now: number;
 }
 
 /** Everything buildServer needs; one per server (per MCP session). */
@@ -40,6 +44,8 @@ export interface ServerContext {
   client: ActitimeClient;
   config: ServerConfig;
   logger: Logger;
+  /** Clock for "today", "last week"…; default Date.now. */
+  now?: () => number;
 }
 
 /** The parts of the SDK's RequestHandlerExtra a tool context is built from. */
@@ -78,7 +84,7 @@ export class SessionLookups {
     );
   }
 
-  calendar(signal: AbortSignal): Promise<Calendar> {
+  calendar(signal: AbortSignal): Promise<Omit<Calendar, 'now'>> {
     return untilAborted(
       this.shared('calendar', async () => {
         const [me, info] = await Promise.all([
@@ -142,6 +148,7 @@ export function createToolContext(
   extra: CallExtra,
 ): ToolContext {
   const token = extra._meta?.progressToken;
+  const now = server.now ?? Date.now;
   return {
     client: server.client,
     config: server.config,
@@ -166,6 +173,7 @@ export function createToolContext(
     },
     me: () => lookups.me(extra.signal),
     settings: () => lookups.settings(extra.signal),
-    calendar: () => lookups.calendar(extra.signal),
+    calendar: async () => ({ ...(await lookups.calendar(extra.signal)), now: now() }),
+    now,
   };
 }

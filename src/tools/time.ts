@@ -28,14 +28,6 @@ import { errorBody } from './format.js';
 
 // ---- shared with leave.ts ---------------------------------------------------------------------------------
 
-/**
- * The present moment. A context may carry its own clock (`now`), as tests do to pin "today"; otherwise the
- * system clock.
- */
-export function nowOf(ctx: ToolContext): number {
-  const clock = (ctx as ToolContext & { now?: () => number }).now;
-  return typeof clock === 'function' ? clock() : Date.now();
-}
 
 /** Strips a leading `field: ` that ToolError messages carry (zod issues name the field already). */
 function bare(message: string, field: string): string {
@@ -77,7 +69,7 @@ export async function periodFor(
   maxDays?: number,
 ): Promise<{ period: Period; today: string }> {
   const cal = await ctx.calendar();
-  const now = nowOf(ctx);
+  const now = ctx.now();
   const period = parsePeriod(spec, { ...cal, now, field, ...(maxDays ? { maxDays } : {}) });
   return { period, today: todayDate(cal.timeZone, now) };
 }
@@ -199,7 +191,7 @@ export const logTimeTool = defineTool({
         signal: ctx.signal,
         me: () => ctx.me(),
         calendar,
-        now: nowOf(ctx),
+        now: ctx.now(),
         describe: describeProblem,
       },
       entries.map((e) => ({

@@ -45,6 +45,8 @@ export interface ConnectOptions {
   extraTools?: readonly AnyTool[];
   /** Level of the captured server log. Default `debug`. */
   logLevel?: LogLevel;
+  /** The server's clock ("today", "last week"); pin it to the simulator's `now`. Default Date.now. */
+  now?: () => number;
 }
 
 export interface Connected {
@@ -74,7 +76,7 @@ export async function connectClient(options: ConnectOptions = {}): Promise<Conne
   const config: ServerConfig = { ...loadConfig(env), client: clientConfigFromEnv(env, options.client ?? {}) };
   const actitime = new ActitimeClient(config.client, { logger });
   const server = buildServer(
-    { client: actitime, config, logger },
+    { client: actitime, config, logger, ...(options.now ? { now: options.now } : {}) },
     {
       ...(options.tools ? { tools: options.tools } : {}),
       ...(options.extraTools ? { extraTools: options.extraTools } : {}),

@@ -6,6 +6,7 @@ import {
   listCustomers,
   updateCustomer,
 } from '../../src/actitime/resources/customers.js';
+import { api } from '../helpers/simulator.js';
 import { expectNoSecrets, gaps, harness, now, SCALED_LIMITS, UNIT, type Harness } from './support.js';
 
 describe('rate limiting and Retry-After (REL-RL)', () => {
@@ -185,5 +186,46 @@ describe('rate limiting and Retry-After (REL-RL)', () => {
     expect(h.hits('/customers/6').map((r) => r.status)).toEqual([
       429, 429, 200, 429, 429, 200, 429, 429, 200,
     ]);
+  });
+});
+
+describe("the simulator's own rate headers at a scaled time unit (REL-RL)", () => {
+  // Two requests per 4-unit window, and header values in the same unit: Retry-After: n means n × UNIT ms.
+  const WINDOW = 4 * UNIT;
+  let h: Harness;
+  beforeEach(async () => {
+    h = await harness({ limits: { ...SCALED_LIMITS, perSecond: 2, secondWindowMs: WINDOW } });
+  });
+  afterEach(async () => {
+    expectNoSecrets(h.logs); // SEC-CR-03
+    await h.close();
+  });
+
+  it("REL-RL-01 another client spent the window: the client waits the simulator's scaled Retry-After, exactly 2 requests", async () => {
+    // Another client on the same account spends this window's budget.
+    for (let i = 0; i < 2; i++) {
+      expect((await api(h.sim, 'GET', '/users/me', { user: 'admin' })).status).toBe(200);
+    }
+    const windowEnds = h.sim.requests[0]!.arrivedAt + WINDOW;
+    const c = h.client();
+    await expect(getCustomer(c, 6)).resolves.toMatchObject({ id: 6 });
+
+    const hits = h.hits('/customers/6');
+    expect(hits.map((r) => r.status)).toEqual([429, 200]);
+    const [warning] = h.warnings();
+    expect(h.warnings()).toHaveLength(1);
+    const waited = Number(/retrying in (\d+) ms/.exec(warning ?? '')?.[1]);
+    // Whole scaled seconds: the window left, rounded up to the unit (real seconds would have said 1 = 50 ms and
+    // drawn another 429).
+    expect(waited % UNIT).toBe(0);
+    expect(waited).toBeGreaterThanOrEqual(2 * UNIT);
+    const left = windowEnds - hits[0]!.arrivedAt;
+    expect(waited).toBeGreaterThanOrEqual(left - 2);
+    expect(waited).toBeLessThan(left + UNIT + 2);
+    // The client slept that long, and no longer than the band allows; its retry landed in a fresh window.
+    const [gap] = gaps(hits);
+    expect(gap).toBeGreaterThanOrEqual(waited);
+    expect(gap).toBeLessThanOrEqual(waited * 1.5);
+    expect(hits[1]!.arrivedAt).toBeGreaterThanOrEqual(windowEnds - 1);
   });
 });

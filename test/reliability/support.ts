@@ -16,9 +16,12 @@ export const TODAY = '2026-10-07';
 export const ADMIN_PASSWORD = 'manager';
 export const ADMIN_BASIC = Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64');
 
-/** Scaled time: one actiTIME "second" is 50 ms, and the simulator's windows shrink to match. */
+/**
+ * Scaled time: one actiTIME "second" is 50 ms, and the simulator's windows shrink to match, as do the units of
+ * its X-Ratelimit-Reset and Retry-After headers.
+ */
 export const UNIT = 50;
-export const SCALED_LIMITS = { secondWindowMs: UNIT, minuteWindowMs: 60 * UNIT };
+export const SCALED_LIMITS = { secondWindowMs: UNIT, minuteWindowMs: 60 * UNIT, timeUnitMs: UNIT };
 
 export type Overrides = Partial<Omit<ClientConfig, 'baseUrl'>> & { baseUrl?: string };
 

@@ -3,6 +3,7 @@ import { BusyError } from '../../src/actitime/errors.js';
 import { getCustomer } from '../../src/actitime/resources/customers.js';
 import { setTimeCell } from '../../src/actitime/resources/timetrack.js';
 import { getMe } from '../../src/actitime/resources/users.js';
+import { api } from '../helpers/simulator.js';
 import { expectNoSecrets, gaps, harness, now, SCALED_LIMITS, settle, UNIT, type Harness } from './support.js';
 
 describe('throttling and concurrency (REL-TH)', () => {
@@ -96,5 +97,31 @@ describe('throttling and concurrency (REL-TH)', () => {
     expect(second.arrivedAt - first.arrivedAt).toBeGreaterThanOrEqual(2 * UNIT);
     expect(second.arrivedAt - first.arrivedAt).toBeLessThan(2 * UNIT * 1.6);
     expect(h.sim.requests.filter((r) => r.status === 429)).toHaveLength(0);
+  });
+});
+
+describe("the simulator's own X-Ratelimit-* at a scaled time unit (REL-TH-07)", () => {
+  // Two requests per 4-unit window; Reset: n means n × UNIT ms.
+  const WINDOW = 4 * UNIT;
+  let h: Harness;
+  beforeEach(async () => {
+    h = await harness({ limits: { ...SCALED_LIMITS, perSecond: 2, secondWindowMs: WINDOW } });
+  });
+  afterEach(async () => {
+    expectNoSecrets(h.logs); // SEC-CR-03
+    await h.close();
+  });
+
+  it('REL-TH-07 Remaining 0 computed by the simulator (another client shares the account): the next request waits for the scaled reset', async () => {
+    expect((await api(h.sim, 'GET', '/users/me', { user: 'admin' })).status).toBe(200);
+    const windowEnds = h.sim.requests[0]!.arrivedAt + WINDOW;
+    const c = h.client();
+    await getCustomer(c, 6); // the window's last request: Remaining 0, Reset = the units left, rounded up
+    await getCustomer(c, 7);
+    const first = h.hits('/customers/6')[0]!;
+    const second = h.hits('/customers/7')[0]!;
+    expect(h.sim.requests.filter((r) => r.status === 429)).toHaveLength(0);
+    expect(second.arrivedAt).toBeGreaterThanOrEqual(windowEnds - 1);
+    expect(second.arrivedAt - first.arrivedAt).toBeLessThan((windowEnds - first.arrivedAt + UNIT) * 1.5);
   });
 });

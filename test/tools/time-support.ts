@@ -1,15 +1,11 @@
 /**
  * Shared set-up for the time, leave, resource and prompt tests: a simulator whose world is pinned to a day and
- * an hour, and the time/leave tools running on the same clock (a `now` on the tool context), so "today",
+ * an hour, and the server running on the same clock (connectClient's `now`), so "today",
  * "yesterday" and "last week" mean the same to the server and to the simulator whatever the real hour.
  */
 import { expect } from 'vitest';
 import type { z } from 'zod';
 
-import type { ToolContext } from '../../src/tools/context.js';
-import type { AnyTool } from '../../src/tools/define.js';
-import { leaveTools } from '../../src/tools/leave.js';
-import { timeTools } from '../../src/tools/time.js';
 import { connectClient, textOf, type Connected, type ConnectOptions } from '../helpers/mcp.js';
 import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
 
@@ -19,16 +15,6 @@ export function clockAt(instant: string): () => number {
   const real = Date.now();
   return () => start + (Date.now() - real);
 }
-
-/** The tools with a pinned clock on their context (what a `now` on ToolContext would do). */
-export function clocked(tools: readonly AnyTool[], now: () => number): AnyTool[] {
-  return tools.map((t) => ({
-    ...t,
-    handler: (args: never, ctx: ToolContext) => t.handler(args, { ...ctx, now } as ToolContext),
-  }));
-}
-
-export const MY_TOOLS: readonly AnyTool[] = [...timeTools, ...leaveTools];
 
 export interface World {
   sim: SimulatorHandle;
@@ -46,7 +32,7 @@ export async function world(today: string, instant = `${today}T12:00:00Z`): Prom
     sim,
     now,
     async connect(user, options = {}) {
-      const c = await connectClient({ ...options, simulator: sim, user, tools: clocked(MY_TOOLS, now) });
+      const c = await connectClient({ ...options, simulator: sim, user, now });
       open.push(c);
       return c;
     },
