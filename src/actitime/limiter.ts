@@ -276,7 +276,10 @@ export interface ScheduleOptions {
   weight: number;
   signal: AbortSignal;
   deadlineAt: number;
-  /** A retry of an admitted call: skips the admission bound and goes ahead of new work. */
+  /**
+   * A retry of an admitted call: goes ahead of new work and skips the admission bound; only bottleneck's own
+   * highWater (a queue standing at exactly highWater) can still refuse it, with BusyError.
+   */
   retry?: boolean;
 }
 

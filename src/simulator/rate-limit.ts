@@ -85,7 +85,7 @@ export class RateLimiter {
   }
 
   private wholeSeconds(ms: number): number {
-    return Math.max(1, Math.ceil(ms / 1000));
+    return Math.max(1, Math.ceil(ms / (this.limits.timeUnitMs ?? 1000)));
   }
 
   reset(): void {

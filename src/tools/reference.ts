@@ -69,23 +69,21 @@ const Item = z.object({
 });
 type ItemOut = z.input<typeof Item>;
 
+// The tool description lists the kinds and what each returns; the schemas stay terse (tools/list size budget).
 const Input = z.object({
-  kind: z
-    .enum(REFERENCE_KINDS)
-    .describe(
-      'settings (company, week start, custom names, features, limits); leave_types; types_of_work; departments; time_zone_groups; workflow_statuses',
-    ),
-  includeArchived: z
-    .boolean()
-    .default(false)
-    .describe('Also list archived leave types and types of work (other kinds have no archive)'),
+  kind: z.enum(REFERENCE_KINDS),
+  includeArchived: z.boolean().default(false),
 });
 
+/**
+ * Declared to the client: the top-level keys, and items as open objects with an id and a name. Their other
+ * fields are listed in the description; SettingsOut and Item above type what the handler builds.
+ */
 const Output = z.object({
   kind: z.enum(REFERENCE_KINDS),
-  settings: SettingsOut.optional().describe('Present for kind=settings'),
-  items: z.array(Item).optional().describe('Present for every other kind, in actiTIME order'),
-  count: z.int().optional(),
+  settings: z.looseObject({}).optional(),
+  items: z.array(z.looseObject({ id: z.number(), name: z.string() })).optional(),
+  count: z.number().optional(),
 });
 
 /** Keeps only defined, non-null values, so results stay compact and match the optional output fields. */
@@ -131,12 +129,13 @@ export const getReferenceData = defineTool({
   name: 'get_reference_data',
   title: 'Reference data',
   description:
-    'Read actiTIME settings or one reference list. Use kind=settings for the company name, the first day of the ' +
-    'week, what this company calls customers/projects/tasks, enabled features and limits; use the other kinds to ' +
-    'find ids and names of leave types (with balance PTO/Sick/None), types of work (billable, rate when visible), ' +
-    'departments, time-zone groups (IANA zone) and workflow statuses (open/completed). Returns ' +
-    '{kind, settings} or {kind, items, count}; archived leave types and types of work are left out unless ' +
-    'includeArchived is true.',
+    'Read actiTIME settings or one reference list (ids and names other tools accept). kind=settings returns ' +
+    'settings {company, names (what this company calls customer/project/task/department: singular, plural), ' +
+    'weekStart (0 = Sunday), weekStartName, currency, decimalSeparator, timeFormat, clockFormat, features, ' +
+    'limits {maxBatchSize, maxQueryLimit}, actiTimeUrl}. Other kinds return items {id, name, default, archived} ' +
+    'and count: leave_types (+ balance PTO/Sick/None, rateFactor), types_of_work (+ billable, rate when ' +
+    'visible), departments, time_zone_groups (+ timeZoneId, IANA), workflow_statuses (+ type open/completed). ' +
+    'Archived leave types and types of work are left out unless includeArchived is true.',
   toolset: 'reference',
   access: 'read',
   inputSchema: Input,

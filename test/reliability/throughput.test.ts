@@ -11,9 +11,10 @@ import { expectNoSecrets, harness, now, type Harness } from './support.js';
  * - rate = N / (first→last arrival): the literal "requests per second achieved"; must be ≥ 90% of P per W.
  * - utilisation: N requests need at least N/P windows of the server's budget (P per W), so over the span from
  *   the first arrival to the end of the last arrival's window, (span + W), the server allowed P·(span + W)/W
- *   requests; utilisation = N / that. A perfect pacer scores 100 %. Serialised writes put their own latency
- *   into it (the last window's 100 writes run one after another), so CPU contention on the test machine lowers
- *   it; asserted ≥ 85 % for that headroom, typically 94–96 % here.
+ *   requests; utilisation = N / that. A perfect pacer scores 100 %. The client's own intake puts its latency
+ *   into it: bottleneck accepts queued jobs one at a time, a few ms each (timer hops), which spreads the first
+ *   window's burst, and each later window mirrors the first as its budget frees. CPU contention on the test
+ *   machine lowers it further; asserted ≥ 85 % for that headroom, typically 90–93 % here.
  */
 describe('proactive budget (REL-TH-06)', () => {
   let h: Harness;
