@@ -15,8 +15,9 @@ export interface RateLimits {
   /** Requests in flight at once, reads and writes together. */
   maxConcurrent: number;
   /**
-   * Writes never overlap; consecutive write starts are at least this far apart as the server sees them (counted
-   * from when the previous write is known to have arrived, i.e. its response).
+   * When > 0, writes go one at a time and consecutive write starts are at least this far apart as the server
+   * sees them (counted from the previous write's response). At 0 (default) writes share the concurrency cap
+   * with reads: deltas are atomic and set-style writes absolute, so overlap cannot corrupt a cell.
    */
   writeMinTimeMs: number;
   /** Requests allowed to wait in the local queue; beyond it calls fail fast with BusyError. */

@@ -27,47 +27,42 @@ export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
 
 const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 
-const Label = z.object({ singular: z.string().optional(), plural: z.string().optional() });
+type Label = { singular?: string; plural?: string };
 
-const SettingsOut = z.object({
-  company: z.string().optional(),
+/** What kind=settings returns; the tool description lists these fields for the model. */
+type Settings = {
+  company?: string;
   /** UI names of the three levels and of departments: what this company calls a customer, project, task. */
-  names: z
-    .object({
-      customer: Label.optional(),
-      project: Label.optional(),
-      task: Label.optional(),
-      department: Label.optional(),
-    })
-    .optional(),
-  weekStart: z.int().min(0).max(6).optional().describe('First day of the week: 0 = Sunday … 6 = Saturday'),
-  weekStartName: z.string().optional(),
-  currency: z.string().optional(),
-  decimalSeparator: z.string().optional(),
-  timeFormat: z.string().optional(),
-  clockFormat: z.string().optional(),
-  features: z.record(z.string(), z.boolean()).optional(),
-  limits: z.object({ maxBatchSize: z.int(), maxQueryLimit: z.int() }),
-  actiTimeUrl: z.string().optional(),
-});
+  names?: { customer?: Label; project?: Label; task?: Label; department?: Label };
+  /** First day of the week: 0 = Sunday … 6 = Saturday. */
+  weekStart?: number;
+  weekStartName?: string;
+  currency?: string;
+  decimalSeparator?: string;
+  timeFormat?: string;
+  clockFormat?: string;
+  features?: Record<string, boolean>;
+  limits: { maxBatchSize: number; maxQueryLimit: number };
+  actiTimeUrl?: string;
+};
 
-const Item = z.object({
-  id: z.int(),
-  name: z.string(),
-  archived: z.boolean().optional(),
-  default: z.boolean().optional(),
+/** One row of a reference list; which optional fields appear depends on the kind. */
+type ItemOut = {
+  id: number;
+  name: string;
+  archived?: boolean;
+  default?: boolean;
   /** leave types */
-  balance: z.string().optional(),
-  rateFactor: z.number().optional(),
+  balance?: string;
+  rateFactor?: number;
   /** types of work; absent when the caller may not see rates */
-  rate: z.number().optional(),
-  billable: z.boolean().optional(),
+  rate?: number;
+  billable?: boolean;
   /** time-zone groups: IANA zone */
-  timeZoneId: z.string().optional(),
+  timeZoneId?: string;
   /** workflow statuses: open | completed */
-  type: z.string().optional(),
-});
-type ItemOut = z.input<typeof Item>;
+  type?: string;
+};
 
 // The tool description lists the kinds and what each returns; the schemas stay terse (tools/list size budget).
 const Input = z.object({
@@ -77,7 +72,7 @@ const Input = z.object({
 
 /**
  * Declared to the client: the top-level keys, and items as open objects with an id and a name. Their other
- * fields are listed in the description; SettingsOut and Item above type what the handler builds.
+ * fields are listed in the description; Settings and ItemOut above type what the handler builds.
  */
 const Output = z.object({
   kind: z.enum(REFERENCE_KINDS),
@@ -97,7 +92,7 @@ function label(l: { singular?: string | null; plural?: string | null } | null | 
   return l ? compact({ singular: l.singular, plural: l.plural }) : undefined;
 }
 
-export function settingsOf(info: Info): z.input<typeof SettingsOut> {
+export function settingsOf(info: Info): Settings {
   const weekStart = info.format?.dayOfWeekStart ?? undefined;
   const features = Object.fromEntries(
     Object.entries(info.features ?? {}).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'),
@@ -122,7 +117,7 @@ export function settingsOf(info: Info): z.input<typeof SettingsOut> {
     features,
     limits: { maxBatchSize: info.limits.maxBatchSize, maxQueryLimit: info.limits.maxQueryLimit },
     actiTimeUrl: typeof url === 'string' ? url : undefined,
-  }) as z.input<typeof SettingsOut>;
+  }) as Settings;
 }
 
 export const getReferenceData = defineTool({
