@@ -215,8 +215,11 @@ describe('RequestLimiter (bottleneck queues around the rate budget)', () => {
     const queuedWrite = l.run(opts(true), async () => void ran++);
     await running;
     const closing = l.close();
-    await expect(queued).rejects.toBeInstanceOf(CancelledError);
-    await expect(queuedWrite).rejects.toBeInstanceOf(CancelledError);
+    // Both rejections are awaited together: awaiting one first would leave the other unhandled meanwhile.
+    await Promise.all([
+      expect(queued).rejects.toBeInstanceOf(CancelledError),
+      expect(queuedWrite).rejects.toBeInstanceOf(CancelledError),
+    ]);
     await slow;
     await closing;
     await expect(l.run(opts(false), async () => void ran++)).rejects.toBeInstanceOf(CancelledError);

@@ -7,7 +7,6 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { TIMESHEET_TEMPLATE } from '../../src/resources/timesheet.js';
 import { buildServer } from '../../src/server.js';
-import type { ServerContext } from '../../src/tools/context.js';
 import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
 import { noonClock, TODAY, week } from '../simulator/demo-calendar.js';
 
@@ -28,7 +27,7 @@ async function connect(sim: SimulatorHandle, user: string, now: () => number) {
     ACTITIME_PASSWORD: user === 'admin' ? 'manager' : user,
   });
   const actitime = new ActitimeClient(config.client, { logger });
-  const server = buildServer({ client: actitime, config, logger, now } as ServerContext);
+  const server = buildServer({ client: actitime, config, logger, now });
   const [a, b] = InMemoryTransport.createLinkedPair();
   await server.connect(b);
   const client = new Client({ name: 'timesheet-resource-test', version: '0.0.0' });
