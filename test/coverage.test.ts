@@ -20,7 +20,9 @@ describe('requirement coverage', () => {
   });
 
   it('cites no ID that the checklist does not define', () => {
-    const cited = new Set(sources.flatMap((s) => s.match(/\b(?:REL|SEC)-[A-Z]{2,3}-\d{2}\b|\bSIM-\d{2}\b/g) ?? []));
+    const cited = new Set(
+      sources.flatMap((s) => s.match(/\b(?:REL|SEC)-[A-Z]{2,3}-\d{2}\b|\bSIM-\d{2}\b/g) ?? []),
+    );
     expect([...cited].filter((id) => !(id in REQUIREMENTS))).toEqual([]);
   });
 });

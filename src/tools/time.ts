@@ -28,7 +28,6 @@ import { errorBody } from './format.js';
 
 // ---- shared with leave.ts ---------------------------------------------------------------------------------
 
-
 /** Strips a leading `field: ` that ToolError messages carry (zod issues name the field already). */
 function bare(message: string, field: string): string {
   return message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;

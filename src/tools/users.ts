@@ -91,6 +91,7 @@ async function scheduleOf(ctx: ToolContext, u: User, spec: string) {
   const period = parsePeriod(spec, {
     timeZone,
     weekStart: settings.format?.dayOfWeekStart ?? 1,
+    now: ctx.now(),
     field: 'schedule',
   });
   const s = await getSchedule(ctx.client, u.id, period.from, period.to, { signal: ctx.signal });

@@ -1,19 +1,7 @@
 /** Projects (§2.4): list, read, create, update (a `customerId` change is a move), delete, comments, assigned users. */
-import type { ActitimeClient } from '../client.js';
-import {
-  AssignedUsersSchema,
-  CommentListSchema,
-  ProjectListSchema,
-  ProjectSchema,
-  type AssignedUsers,
-  type CommentList,
-  type ProjectList,
-  type Project,
-} from '../schemas.js';
-import { deleteById, toQuery, type CallOptions, type DeleteResult, type Sort } from './common.js';
-import type { CommentsQuery } from './comments.js';
-import type { DeleteOptions } from './customers.js';
-import { collectPages, pageSizeFor, type Collected } from './paging.js';
+import { ProjectListSchema, ProjectSchema, type ProjectList, type Project } from '../schemas.js';
+import type { Sort } from './common.js';
+import { scopeObjectEndpoints } from './scope-objects.js';
 
 export interface ProjectsQuery {
   offset?: number;
@@ -36,92 +24,17 @@ export interface ProjectCreate {
 
 export type ProjectPatch = Partial<ProjectCreate>;
 
-/** One page. */
-export function listProjects(
-  c: ActitimeClient,
-  q: ProjectsQuery = {},
-  opts: CallOptions = {},
-): Promise<ProjectList> {
-  return c.request({
-    method: 'GET',
-    path: ['projects'],
-    query: toQuery(q),
-    schema: ProjectListSchema,
-    signal: opts.signal,
-  });
-}
+const endpoints = scopeObjectEndpoints<ProjectsQuery, ProjectList, Project, ProjectCreate, ProjectPatch>(
+  'projects',
+  ProjectListSchema,
+  ProjectSchema,
+);
 
-/** Every page from `q.offset` (default 0) to the end, reference maps merged. */
-export async function listAllProjects(
-  c: ActitimeClient,
-  q: ProjectsQuery = {},
-  opts: CallOptions = {},
-): Promise<Collected<ProjectList>> {
-  const size = await pageSizeFor(c, q.limit, opts);
-  return collectPages((offset, limit) => listProjects(c, { ...q, offset, limit }, opts), q.offset ?? 0, size);
-}
-
-export function getProject(c: ActitimeClient, id: number, opts: CallOptions = {}): Promise<Project> {
-  return c.request({ method: 'GET', path: ['projects', id], schema: ProjectSchema, signal: opts.signal });
-}
-
-export function createProject(
-  c: ActitimeClient,
-  body: ProjectCreate,
-  opts: CallOptions = {},
-): Promise<Project> {
-  return c.request({ method: 'POST', path: ['projects'], body, schema: ProjectSchema, signal: opts.signal });
-}
-
-export function updateProject(
-  c: ActitimeClient,
-  id: number,
-  patch: ProjectPatch,
-  opts: CallOptions = {},
-): Promise<Project> {
-  return c.request({
-    method: 'PATCH',
-    path: ['projects', id],
-    body: patch,
-    idempotent: true,
-    schema: ProjectSchema,
-    signal: opts.signal,
-  });
-}
-
-export function deleteProject(
-  c: ActitimeClient,
-  id: number,
-  opts: DeleteOptions = {},
-): Promise<DeleteResult> {
-  return deleteById(c, ['projects', id], { revokeApprovedWeeks: opts.revokeApprovedWeeks }, opts);
-}
-
-export function listProjectComments(
-  c: ActitimeClient,
-  id: number,
-  q: CommentsQuery = {},
-  opts: CallOptions = {},
-): Promise<CommentList> {
-  return c.request({
-    method: 'GET',
-    path: ['projects', id, 'comments'],
-    query: toQuery(q),
-    schema: CommentListSchema,
-    signal: opts.signal,
-  });
-}
-
-/** Newer servers only (§2.17); older ones answer 404 unknown_resource. */
-export function getProjectAssignedUsers(
-  c: ActitimeClient,
-  id: number,
-  opts: CallOptions = {},
-): Promise<AssignedUsers> {
-  return c.request({
-    method: 'GET',
-    path: ['projects', id, 'assignedUsers'],
-    schema: AssignedUsersSchema,
-    signal: opts.signal,
-  });
-}
+export const listProjects = endpoints.list;
+export const listAllProjects = endpoints.listAll;
+export const getProject = endpoints.get;
+export const createProject = endpoints.create;
+export const updateProject = endpoints.update;
+export const deleteProject = endpoints.remove;
+export const listProjectComments = endpoints.comments;
+export const getProjectAssignedUsers = endpoints.assignedUsers;
