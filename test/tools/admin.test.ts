@@ -1,45 +1,24 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { eachDate } from '../../src/domain/period.js';
 import { adminTools } from '../../src/tools/admin.js';
-import type { AnyTool } from '../../src/tools/define.js';
-import { connectClient, errorOf, textOf, type Connected } from '../helpers/mcp.js';
-import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
+import type { Connected } from '../helpers/mcp.js';
+import type { SimulatorHandle } from '../helpers/simulator.js';
+import { toolCalls, toolSession, writes, type Json } from '../helpers/tools.js';
 
-type Json = Record<string, unknown>;
-const byName = new Map<string, AnyTool>(adminTools.map((t) => [t.name, t]));
 const ENV = { ACTITIME_TOOLSETS: 'admin' };
 
-async function ok(c: Connected, name: string, args: Json): Promise<Json> {
-  const result = await c.client.callTool({ name, arguments: args });
-  expect(result.isError, textOf(result)).toBeFalsy();
-  // SEC-OUT-05
-  expect(byName.get(name)!.outputSchema.safeParse(result.structuredContent).success).toBe(true);
-  expect(textOf(result)).toBe(JSON.stringify(result.structuredContent));
-  return result.structuredContent as Json;
-}
-
-async function fail(c: Connected, name: string, args: Json): Promise<Json> {
-  return errorOf(await c.client.callTool({ name, arguments: args }));
-}
-
-const writes = (sim: SimulatorHandle) => sim.requests.filter((r) => r.method !== 'GET');
+// SEC-OUT-05: ok() checks that structuredContent passes the tool's output schema and the text is the same JSON.
+const { ok, fail } = toolCalls(adminTools);
 
 describe('admin tools against the simulator', () => {
   let sim: SimulatorHandle;
   let admin: Connected;
   let trainee: Connected;
-  beforeAll(async () => {
-    sim = await startTestSimulator();
-    admin = await connectClient({ simulator: sim, user: 'admin', env: ENV });
-    trainee = await connectClient({ simulator: sim, user: 'trainee', env: ENV });
-  });
-  afterAll(async () => {
-    await admin.close();
-    await trainee.close();
-    await sim.close();
-  });
-  beforeEach(() => sim.clearRequests());
+  toolSession(
+    { admin: { user: 'admin', env: ENV }, trainee: { user: 'trainee', env: ENV } },
+    (s) => ({ sim, admin, trainee } = s),
+  );
 
   describe('set_timetrack_lock', () => {
     it('locks a period for named users, then unlocks it for everyone', async () => {

@@ -1,40 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { addDays } from '../../src/domain/period.js';
-import type { AnyTool } from '../../src/tools/define.js';
 import { userTools } from '../../src/tools/users.js';
-import { connectClient, errorOf, textOf, type Connected } from '../helpers/mcp.js';
-import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
+import { connectClient, type Connected } from '../helpers/mcp.js';
+import type { SimulatorHandle } from '../helpers/simulator.js';
+import { toolCalls, toolSession, type Json } from '../helpers/tools.js';
 
-type Json = Record<string, unknown>;
-
-const byName = new Map<string, AnyTool>(userTools.map((t) => [t.name, t]));
-
-async function ok(c: Connected, name: string, args: Json): Promise<Json> {
-  const result = await c.client.callTool({ name, arguments: args });
-  expect(result.isError, textOf(result)).toBeFalsy();
-  // SEC-OUT-05
-  expect(byName.get(name)!.outputSchema.safeParse(result.structuredContent).success).toBe(true);
-  expect(textOf(result)).toBe(JSON.stringify(result.structuredContent));
-  return result.structuredContent as Json;
-}
-
-async function fail(c: Connected, name: string, args: Json): Promise<Json> {
-  return errorOf(await c.client.callTool({ name, arguments: args }));
-}
+// SEC-OUT-05: ok() checks that structuredContent passes the tool's output schema and the text is the same JSON.
+const { ok, fail } = toolCalls(userTools);
 
 describe('users tools against the simulator', () => {
   let sim: SimulatorHandle;
   let admin: Connected;
-  beforeAll(async () => {
-    sim = await startTestSimulator();
-    admin = await connectClient({ simulator: sim, user: 'admin' });
-  });
-  afterAll(async () => {
-    await admin.close();
-    await sim.close();
-  });
-  beforeEach(() => sim.clearRequests());
+  toolSession({ admin: { user: 'admin' } }, (s) => ({ sim, admin } = s));
 
   it('get_user defaults to the caller, with department and time-zone names', async () => {
     const out = await ok(admin, 'get_user', {});

@@ -1,44 +1,21 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { INJECTION_TASK_ID } from '../../src/simulator/seed.js';
-import type { AnyTool } from '../../src/tools/define.js';
 import { MAX_RESULT_CHARS } from '../../src/tools/format.js';
 import { workTools } from '../../src/tools/work.js';
-import { connectClient, errorOf, textOf, type Connected } from '../helpers/mcp.js';
+import { connectClient, textOf, type Connected } from '../helpers/mcp.js';
 import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
+import { toolCalls, toolSession, writes, type Json } from '../helpers/tools.js';
 
-type Json = Record<string, unknown>;
 type Item = { id: number; name: string; path: string } & Json;
 
-const byName = new Map<string, AnyTool>(workTools.map((t) => [t.name, t]));
-
-async function ok(c: Connected, name: string, args: Json): Promise<Json> {
-  const result = await c.client.callTool({ name, arguments: args });
-  expect(result.isError, textOf(result)).toBeFalsy();
-  // SEC-OUT-05: structured content passes the tool's output schema, and the text is the same JSON.
-  expect(byName.get(name)!.outputSchema.safeParse(result.structuredContent).success).toBe(true);
-  expect(textOf(result)).toBe(JSON.stringify(result.structuredContent));
-  return result.structuredContent as Json;
-}
-
-async function fail(c: Connected, name: string, args: Json): Promise<Json> {
-  return errorOf(await c.client.callTool({ name, arguments: args }));
-}
-
-const writes = (sim: SimulatorHandle) => sim.requests.filter((r) => r.method !== 'GET');
+// SEC-OUT-05: ok() checks that structuredContent passes the tool's output schema and the text is the same JSON.
+const { ok, fail } = toolCalls(workTools);
 
 describe('work tools against the simulator', () => {
   let sim: SimulatorHandle;
   let admin: Connected;
-  beforeAll(async () => {
-    sim = await startTestSimulator();
-    admin = await connectClient({ simulator: sim, user: 'admin' });
-  });
-  afterAll(async () => {
-    await admin.close();
-    await sim.close();
-  });
-  beforeEach(() => sim.clearRequests());
+  toolSession({ admin: { user: 'admin' } }, (s) => ({ sim, admin } = s));
 
   describe('search_tasks', () => {
     it('pages through every live match with hasMore/nextOffset, one filtered request per page', async () => {

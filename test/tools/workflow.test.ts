@@ -1,40 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import type { AnyTool } from '../../src/tools/define.js';
 import { workflowTools } from '../../src/tools/workflow.js';
-import { connectClient, errorOf, textOf, type Connected } from '../helpers/mcp.js';
+import { connectClient, type Connected } from '../helpers/mcp.js';
 import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
+import { toolCalls, toolSession, writes } from '../helpers/tools.js';
 
-type Json = Record<string, unknown>;
-const byName = new Map<string, AnyTool>(workflowTools.map((t) => [t.name, t]));
-
-async function ok(c: Connected, name: string, args: Json): Promise<Json> {
-  const result = await c.client.callTool({ name, arguments: args });
-  expect(result.isError, textOf(result)).toBeFalsy();
-  // SEC-OUT-05
-  expect(byName.get(name)!.outputSchema.safeParse(result.structuredContent).success).toBe(true);
-  expect(textOf(result)).toBe(JSON.stringify(result.structuredContent));
-  return result.structuredContent as Json;
-}
-
-async function fail(c: Connected, name: string, args: Json): Promise<Json> {
-  return errorOf(await c.client.callTool({ name, arguments: args }));
-}
-
-const writes = (sim: SimulatorHandle) => sim.requests.filter((r) => r.method !== 'GET');
+// SEC-OUT-05: ok() checks that structuredContent passes the tool's output schema and the text is the same JSON.
+const { ok, fail } = toolCalls(workflowTools);
 
 describe('workflow tools against the simulator', () => {
   let sim: SimulatorHandle;
   let admin: Connected;
-  beforeAll(async () => {
-    sim = await startTestSimulator();
-    admin = await connectClient({ simulator: sim, user: 'admin', env: { ACTITIME_TOOLSETS: 'workflow' } });
-  });
-  afterAll(async () => {
-    await admin.close();
-    await sim.close();
-  });
-  beforeEach(() => sim.clearRequests());
+  toolSession(
+    { admin: { user: 'admin', env: { ACTITIME_TOOLSETS: 'workflow' } } },
+    (s) => ({ sim, admin } = s),
+  );
 
   it('only with the opt-in toolset: hints say write and destructive', async () => {
     const { tools } = await admin.client.listTools();

@@ -1,31 +1,25 @@
 /** Customers (reference §2.3) with their comments and assigned users. */
 import { commonFilter, paginate, parsePage, parseSort } from '../list.js';
-import { accessDenied, canManageScope, canReadCustomer, managesCustomer, notFound } from '../permissions.js';
+import { accessDenied, canManageScope, canReadCustomer, managesCustomer } from '../permissions.js';
 import type { Customer } from '../store.js';
 import { SimError, type RouteContext, type RouteRegistrar } from '../types.js';
-import {
-  assignedUsers,
-  bodyObject,
-  commentsList,
-  has,
-  nameField,
-  nameTaken,
-  noContent,
-  nullableString,
-  ok,
-  optionalBool,
-  pathId,
-  revokeFlag,
-} from './common.js';
+import { bodyObject, has, nameField, nameTaken, nullableString, ok, optionalBool } from './common.js';
+import { scopeHandlers } from './scope-objects.js';
 import { customerOut, customerView } from './views.js';
 
+const scope = scopeHandlers<Customer>({
+  kind: 'customer',
+  objects: (store) => store.customers,
+  canRead: canReadCustomer,
+  customerId: (_store, c) => c.id,
+  taskIds: (store, c) => store.tasksOfProjects(new Set(store.projectsOfCustomer(c.id))),
+  remove: (store, c) => store.deleteCustomer(c.id),
+  out: customerOut,
+  assignment: (_store, c) => ({ customerId: c.id }),
+});
+
 /** The customer behind `:id`: missing → 404, invisible → 403. */
-export function visibleCustomer(ctx: RouteContext): Customer {
-  const c = ctx.store.customers.get(pathId(ctx));
-  if (!c) throw notFound('id');
-  if (!canReadCustomer(ctx.store, ctx.user, c)) throw accessDenied();
-  return c;
-}
+export const visibleCustomer = scope.visible;
 
 function emit(ctx: RouteContext, event: string, c: Customer): void {
   const { store } = ctx;
@@ -45,9 +39,7 @@ export function registerCustomers(r: RouteRegistrar): void {
     return ok({ ...env, items: env.items.map((c) => customerOut(store, user, c, ctx.apiBaseUrl)) });
   });
 
-  r.add('GET', '/customers/:id', (ctx) =>
-    ok(customerOut(ctx.store, ctx.user, visibleCustomer(ctx), ctx.apiBaseUrl)),
-  );
+  r.add('GET', '/customers/:id', scope.get);
 
   r.add('POST', '/customers', (ctx) => {
     const { store, user } = ctx;
@@ -99,24 +91,7 @@ export function registerCustomers(r: RouteRegistrar): void {
     return ok(customerOut(store, user, c, ctx.apiBaseUrl));
   });
 
-  r.add('DELETE', '/customers/:id', (ctx) => {
-    const { store, user } = ctx;
-    const c = visibleCustomer(ctx);
-    if (!managesCustomer(user, c.id)) throw accessDenied();
-    const revoke = revokeFlag(ctx.query);
-    const taskIds = store.tasksOfProjects(new Set(store.projectsOfCustomer(c.id)));
-    const approved = store.approvedWeeksOf(taskIds);
-    if (approved.length > 0 && !revoke) throw new SimError(400, 'approved_time_exists');
-    store.hooks.emit('customer.delete', (sub) => (canReadCustomer(store, sub, c) ? { id: c.id } : null));
-    store.revokeApprovals(approved);
-    store.deleteCustomer(c.id);
-    return noContent();
-  });
-
-  r.add('GET', '/customers/:id/comments', (ctx) => commentsList(ctx, 'customer', visibleCustomer(ctx).id));
-
-  r.add('GET', '/customers/:id/assignedUsers', (ctx) => {
-    const c = visibleCustomer(ctx);
-    return ok({ userIds: assignedUsers(ctx.store, { customerId: c.id }) });
-  });
+  r.add('DELETE', '/customers/:id', scope.remove);
+  r.add('GET', '/customers/:id/comments', scope.comments);
+  r.add('GET', '/customers/:id/assignedUsers', scope.assignedUsers);
 }

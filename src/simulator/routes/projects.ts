@@ -11,28 +11,30 @@ import {
 import type { Project, Store } from '../store.js';
 import { SimError, type RouteContext, type RouteRegistrar } from '../types.js';
 import {
-  assignedUsers,
   bodyObject,
-  commentsList,
   has,
   intField,
   nameField,
   nameTaken,
-  noContent,
   nullableString,
   ok,
   optionalBool,
-  pathId,
-  revokeFlag,
 } from './common.js';
+import { scopeHandlers } from './scope-objects.js';
 import { customerView, projectOut, projectView } from './views.js';
 
-export function visibleProject(ctx: RouteContext): Project {
-  const p = ctx.store.projects.get(pathId(ctx));
-  if (!p) throw notFound('id');
-  if (!canReadProject(ctx.store, ctx.user, p)) throw accessDenied();
-  return p;
-}
+const scope = scopeHandlers<Project>({
+  kind: 'project',
+  objects: (store) => store.projects,
+  canRead: canReadProject,
+  customerId: (_store, p) => p.customerId,
+  taskIds: (store, p) => store.tasksOfProjects(new Set([p.id])),
+  remove: (store, p) => store.deleteProjects([p.id]),
+  out: projectOut,
+  assignment: (_store, p) => ({ customerId: p.customerId, projectId: p.id }),
+});
+
+export const visibleProject = scope.visible;
 
 function projectNameTaken(store: Store, customerId: number, name: string, exceptId?: number): boolean {
   return nameTaken(
@@ -81,9 +83,7 @@ export function registerProjects(r: RouteRegistrar): void {
     return ok(out);
   });
 
-  r.add('GET', '/projects/:id', (ctx) =>
-    ok(projectOut(ctx.store, ctx.user, visibleProject(ctx), ctx.apiBaseUrl)),
-  );
+  r.add('GET', '/projects/:id', scope.get);
 
   r.add('POST', '/projects', (ctx) => {
     const { store, user } = ctx;
@@ -137,23 +137,7 @@ export function registerProjects(r: RouteRegistrar): void {
     return ok(projectOut(store, user, p, ctx.apiBaseUrl));
   });
 
-  r.add('DELETE', '/projects/:id', (ctx) => {
-    const { store, user } = ctx;
-    const p = visibleProject(ctx);
-    if (!managesCustomer(user, p.customerId)) throw accessDenied();
-    const revoke = revokeFlag(ctx.query);
-    const approved = store.approvedWeeksOf(store.tasksOfProjects(new Set([p.id])));
-    if (approved.length > 0 && !revoke) throw new SimError(400, 'approved_time_exists');
-    store.hooks.emit('project.delete', (sub) => (canReadProject(store, sub, p) ? { id: p.id } : null));
-    store.revokeApprovals(approved);
-    store.deleteProjects([p.id]);
-    return noContent();
-  });
-
-  r.add('GET', '/projects/:id/comments', (ctx) => commentsList(ctx, 'project', visibleProject(ctx).id));
-
-  r.add('GET', '/projects/:id/assignedUsers', (ctx) => {
-    const p = visibleProject(ctx);
-    return ok({ userIds: assignedUsers(ctx.store, { customerId: p.customerId, projectId: p.id }) });
-  });
+  r.add('DELETE', '/projects/:id', scope.remove);
+  r.add('GET', '/projects/:id/comments', scope.comments);
+  r.add('GET', '/projects/:id/assignedUsers', scope.assignedUsers);
 }

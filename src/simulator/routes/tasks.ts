@@ -21,31 +21,24 @@ import {
 } from '../permissions.js';
 import type { StatusType, Store, StoreUser, Task } from '../store.js';
 import { SimError, type RouteContext, type RouteRegistrar } from '../types.js';
-import {
-  assignedUsers,
-  type Body,
-  bodyObject,
-  commentsList,
-  has,
-  intField,
-  nameField,
-  nameTaken,
-  noContent,
-  nullableString,
-  ok,
-  pathId,
-  revokeFlag,
-} from './common.js';
+import { type Body, bodyObject, has, intField, nameField, nameTaken, nullableString, ok } from './common.js';
+import { scopeHandlers } from './scope-objects.js';
 import { customerView, projectView, statusView, taskOut, taskView, typeOfWorkView } from './views.js';
 
 const STATUS_ORDER: Record<string, number> = { open: 0, completed: 1 };
 
-export function visibleTask(ctx: RouteContext): Task {
-  const t = ctx.store.tasks.get(pathId(ctx));
-  if (!t) throw notFound('id');
-  if (!canReadTask(ctx.store, ctx.user, t)) throw accessDenied();
-  return t;
-}
+const scope = scopeHandlers<Task>({
+  kind: 'task',
+  objects: (store) => store.tasks,
+  canRead: canReadTask,
+  customerId: (store, t) => store.taskCustomerId(t),
+  taskIds: (_store, t) => [t.id],
+  remove: (store, t) => store.deleteTasks([t.id]),
+  out: taskOut,
+  assignment: (store, t) => ({ customerId: store.taskCustomerId(t), projectId: t.projectId, taskId: t.id }),
+});
+
+export const visibleTask = scope.visible;
 
 function taskNameTaken(store: Store, projectId: number, name: string, exceptId?: number): boolean {
   return nameTaken(
@@ -201,7 +194,7 @@ export function registerTasks(r: RouteRegistrar): void {
     return ok(out);
   });
 
-  r.add('GET', '/tasks/:id', (ctx) => ok(taskOut(ctx.store, ctx.user, visibleTask(ctx), ctx.apiBaseUrl)));
+  r.add('GET', '/tasks/:id', scope.get);
 
   r.add('POST', '/tasks', (ctx) => {
     const { store, user } = ctx;
@@ -261,24 +254,7 @@ export function registerTasks(r: RouteRegistrar): void {
     return ok(taskOut(store, user, t, ctx.apiBaseUrl));
   });
 
-  r.add('DELETE', '/tasks/:id', (ctx) => {
-    const { store, user } = ctx;
-    const t = visibleTask(ctx);
-    if (!managesCustomer(user, store.taskCustomerId(t))) throw accessDenied();
-    const revoke = revokeFlag(ctx.query);
-    const approved = store.approvedWeeksOf([t.id]);
-    if (approved.length > 0 && !revoke) throw new SimError(400, 'approved_time_exists');
-    store.hooks.emit('task.delete', (sub) => (canReadTask(store, sub, t) ? { id: t.id } : null));
-    store.revokeApprovals(approved);
-    store.deleteTasks([t.id]);
-    return noContent();
-  });
-
-  r.add('GET', '/tasks/:id/comments', (ctx) => commentsList(ctx, 'task', visibleTask(ctx).id));
-
-  r.add('GET', '/tasks/:id/assignedUsers', (ctx) => {
-    const t = visibleTask(ctx);
-    const customerId = ctx.store.taskCustomerId(t);
-    return ok({ userIds: assignedUsers(ctx.store, { customerId, projectId: t.projectId, taskId: t.id }) });
-  });
+  r.add('DELETE', '/tasks/:id', scope.remove);
+  r.add('GET', '/tasks/:id/comments', scope.comments);
+  r.add('GET', '/tasks/:id/assignedUsers', scope.assignedUsers);
 }
