@@ -6,13 +6,7 @@ import { expectNoSecrets, harness, now, SCALED_LIMITS, settle, sleep, type Harne
 
 describe('cancellation (REL-CX)', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = await harness({ limits: SCALED_LIMITS });
-  });
-  afterEach(async () => {
-    expectNoSecrets(h.logs); // SEC-CR-03
-    await h.close();
-  });
+  harnessPerTest((next) => (h = next)); // SEC-CR-03 checked after each test
 
   it('REL-CX-02 a call cancelled while queued behind the concurrency cap is never sent', async () => {
     const c = h.client({ limits: { maxConcurrent: 1 } });

@@ -11,14 +11,7 @@ import { expectNoSecrets, gaps, harness, now, SCALED_LIMITS, UNIT, type Harness 
 
 describe('rate limiting and Retry-After (REL-RL)', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = await harness({ limits: SCALED_LIMITS });
-  });
-  afterEach(async () => {
-    // SEC-CR-03: everything these tests logged at debug level is free of credentials.
-    expectNoSecrets(h.logs);
-    await h.close();
-  });
+  harnessPerTest((next) => (h = next)); // SEC-CR-03 checked after each test
 
   it('REL-RL-01 retries a GET after Retry-After: 2 (scaled), with one warning naming route and wait', async () => {
     const c = h.client();
@@ -193,13 +186,7 @@ describe("the simulator's own rate headers at a scaled time unit (REL-RL)", () =
   // Two requests per 4-unit window, and header values in the same unit: Retry-After: n means n × UNIT ms.
   const WINDOW = 4 * UNIT;
   let h: Harness;
-  beforeEach(async () => {
-    h = await harness({ limits: { ...SCALED_LIMITS, perSecond: 2, secondWindowMs: WINDOW } });
-  });
-  afterEach(async () => {
-    expectNoSecrets(h.logs); // SEC-CR-03
-    await h.close();
-  });
+  harnessPerTest((next) => (h = next), { limits: { ...SCALED_LIMITS, perSecond: 2, secondWindowMs: WINDOW } }); // SEC-CR-03 checked after each test
 
   it("REL-RL-01 another client spent the window: the client waits the simulator's scaled Retry-After, exactly 2 requests", async () => {
     // Another client on the same account spends this window's budget.

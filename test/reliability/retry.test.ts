@@ -18,13 +18,7 @@ const MAYBE = 'may or may not have been applied; re-read before retrying';
 
 describe('retry policy and idempotency (REL-RT)', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = await harness({ limits: SCALED_LIMITS });
-  });
-  afterEach(async () => {
-    expectNoSecrets(h.logs); // SEC-CR-03
-    await h.close();
-  });
+  harnessPerTest((next) => (h = next)); // SEC-CR-03 checked after each test
 
   it.each([
     [0, [100, 100]],

@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { ActitimeClient, type ClientDeps } from '../../src/actitime/client.js';
 import type { ClientConfig } from '../../src/actitime/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -74,6 +74,31 @@ export async function harness(simOptions: SimulatorOptions = {}): Promise<Harnes
       await sim.close();
     },
   };
+}
+
+/**
+ * For the enclosing describe block: a fresh harness per test (scaled limits unless `simOptions` says otherwise),
+ * handed to `use`; after each test its log lines are checked free of credentials (SEC-CR-03), then it is closed.
+ */
+export function harnessPerTest(
+  use: (h: Harness) => void,
+  simOptions: SimulatorOptions = { limits: SCALED_LIMITS },
+): void {
+  let current: Harness | undefined;
+  beforeEach(async () => {
+    current = await harness(simOptions);
+    use(current);
+  });
+  afterEach(async () => {
+    const h = current;
+    current = undefined;
+    if (!h) return;
+    try {
+      expectNoSecrets(h.logs);
+    } finally {
+      await h.close();
+    }
+  });
 }
 
 /** SEC-CR-03: no captured line holds the password, the base64 credential or an Authorization value. */

@@ -8,13 +8,7 @@ import { expectNoSecrets, gaps, harness, now, SCALED_LIMITS, settle, UNIT, type 
 
 describe('throttling and concurrency (REL-TH)', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = await harness({ limits: SCALED_LIMITS });
-  });
-  afterEach(async () => {
-    expectNoSecrets(h.logs); // SEC-CR-03
-    await h.close();
-  });
+  harnessPerTest((next) => (h = next)); // SEC-CR-03 checked after each test
 
   it('REL-TH-01 20 concurrent reads with maxConcurrent 4: at most 4 in flight, all complete', async () => {
     const c = h.client({ limits: { maxConcurrent: 4 } });
@@ -104,13 +98,7 @@ describe("the simulator's own X-Ratelimit-* at a scaled time unit (REL-TH-07)", 
   // Two requests per 4-unit window; Reset: n means n × UNIT ms.
   const WINDOW = 4 * UNIT;
   let h: Harness;
-  beforeEach(async () => {
-    h = await harness({ limits: { ...SCALED_LIMITS, perSecond: 2, secondWindowMs: WINDOW } });
-  });
-  afterEach(async () => {
-    expectNoSecrets(h.logs); // SEC-CR-03
-    await h.close();
-  });
+  harnessPerTest((next) => (h = next), { limits: { ...SCALED_LIMITS, perSecond: 2, secondWindowMs: WINDOW } }); // SEC-CR-03 checked after each test
 
   it('REL-TH-07 Remaining 0 computed by the simulator (another client shares the account): the next request waits for the scaled reset', async () => {
     expect((await api(h.sim, 'GET', '/users/me', { user: 'admin' })).status).toBe(200);

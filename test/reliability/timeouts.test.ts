@@ -5,13 +5,7 @@ import { expectNoSecrets, harness, now, SCALED_LIMITS, sleep, type Harness } fro
 
 describe('timeouts (REL-TO)', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = await harness({ limits: SCALED_LIMITS });
-  });
-  afterEach(async () => {
-    expectNoSecrets(h.logs); // SEC-CR-03
-    await h.close();
-  });
+  harnessPerTest((next) => (h = next)); // SEC-CR-03 checked after each test
 
   it('REL-TO-01 withheld headers: a GET gives up after ~200 ms per attempt and retries; a POST tries once', async () => {
     const c = h.client({ attemptTimeoutMs: 200, maxRetries: 2, backoffBaseMs: 20 });
