@@ -1,12 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../src/actitime/errors.js';
 import { getCustomer } from '../../src/actitime/resources/customers.js';
 import { getMe } from '../../src/actitime/resources/users.js';
-import { expectNoSecrets, harness, now, SCALED_LIMITS, settle, sleep, type Harness } from './support.js';
+import { now, settle, sleep, harnessPerTest, type Harness } from './support.js';
 
 describe('cancellation (REL-CX)', () => {
   let h: Harness;
-  harnessPerTest((next) => (h = next)); // SEC-CR-03 checked after each test
+  // SEC-CR-03: after each test, harnessPerTest checks its log lines for credentials.
+  harnessPerTest((next) => (h = next));
 
   it('REL-CX-02 a call cancelled while queued behind the concurrency cap is never sent', async () => {
     const c = h.client({ limits: { maxConcurrent: 1 } });

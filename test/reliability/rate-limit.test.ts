@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RateLimitedError } from '../../src/actitime/errors.js';
 import {
   createCustomer,
@@ -7,11 +7,12 @@ import {
   updateCustomer,
 } from '../../src/actitime/resources/customers.js';
 import { api } from '../helpers/simulator.js';
-import { expectNoSecrets, gaps, harness, now, SCALED_LIMITS, UNIT, type Harness } from './support.js';
+import { gaps, now, SCALED_LIMITS, UNIT, harnessPerTest, type Harness } from './support.js';
 
 describe('rate limiting and Retry-After (REL-RL)', () => {
   let h: Harness;
-  harnessPerTest((next) => (h = next)); // SEC-CR-03 checked after each test
+  // SEC-CR-03: after each test, harnessPerTest checks its log lines for credentials.
+  harnessPerTest((next) => (h = next));
 
   it('REL-RL-01 retries a GET after Retry-After: 2 (scaled), with one warning naming route and wait', async () => {
     const c = h.client();
@@ -186,7 +187,10 @@ describe("the simulator's own rate headers at a scaled time unit (REL-RL)", () =
   // Two requests per 4-unit window, and header values in the same unit: Retry-After: n means n × UNIT ms.
   const WINDOW = 4 * UNIT;
   let h: Harness;
-  harnessPerTest((next) => (h = next), { limits: { ...SCALED_LIMITS, perSecond: 2, secondWindowMs: WINDOW } }); // SEC-CR-03 checked after each test
+  // SEC-CR-03: after each test, harnessPerTest checks its log lines for credentials.
+  harnessPerTest((next) => (h = next), {
+    limits: { ...SCALED_LIMITS, perSecond: 2, secondWindowMs: WINDOW },
+  });
 
   it("REL-RL-01 another client spent the window: the client waits the simulator's scaled Retry-After, exactly 2 requests", async () => {
     // Another client on the same account spends this window's budget.

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ActitimeClient } from '../../src/actitime/client.js';
 import { ActitimeApiError, ConfigError, NetworkError } from '../../src/actitime/errors.js';
 import {
@@ -12,13 +12,14 @@ import { runBatch } from '../../src/actitime/resources/batch.js';
 import { addTimeDelta, getTimeCell, setTimeCell } from '../../src/actitime/resources/timetrack.js';
 import { getMe } from '../../src/actitime/resources/users.js';
 import { createLogger } from '../../src/logger.js';
-import { closedPort, expectNoSecrets, gaps, harness, now, SCALED_LIMITS, type Harness } from './support.js';
+import { closedPort, expectNoSecrets, gaps, now, harnessPerTest, type Harness } from './support.js';
 
 const MAYBE = 'may or may not have been applied; re-read before retrying';
 
 describe('retry policy and idempotency (REL-RT)', () => {
   let h: Harness;
-  harnessPerTest((next) => (h = next)); // SEC-CR-03 checked after each test
+  // SEC-CR-03: after each test, harnessPerTest checks its log lines for credentials.
+  harnessPerTest((next) => (h = next));
 
   it.each([
     [0, [100, 100]],

@@ -1,14 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BusyError } from '../../src/actitime/errors.js';
 import { getCustomer } from '../../src/actitime/resources/customers.js';
 import { setTimeCell } from '../../src/actitime/resources/timetrack.js';
 import { getMe } from '../../src/actitime/resources/users.js';
 import { api } from '../helpers/simulator.js';
-import { expectNoSecrets, gaps, harness, now, SCALED_LIMITS, settle, UNIT, type Harness } from './support.js';
+import { gaps, now, SCALED_LIMITS, settle, UNIT, harnessPerTest, type Harness } from './support.js';
 
 describe('throttling and concurrency (REL-TH)', () => {
   let h: Harness;
-  harnessPerTest((next) => (h = next)); // SEC-CR-03 checked after each test
+  // SEC-CR-03: after each test, harnessPerTest checks its log lines for credentials.
+  harnessPerTest((next) => (h = next));
 
   it('REL-TH-01 20 concurrent reads with maxConcurrent 4: at most 4 in flight, all complete', async () => {
     const c = h.client({ limits: { maxConcurrent: 4 } });
@@ -98,7 +99,10 @@ describe("the simulator's own X-Ratelimit-* at a scaled time unit (REL-TH-07)", 
   // Two requests per 4-unit window; Reset: n means n × UNIT ms.
   const WINDOW = 4 * UNIT;
   let h: Harness;
-  harnessPerTest((next) => (h = next), { limits: { ...SCALED_LIMITS, perSecond: 2, secondWindowMs: WINDOW } }); // SEC-CR-03 checked after each test
+  // SEC-CR-03: after each test, harnessPerTest checks its log lines for credentials.
+  harnessPerTest((next) => (h = next), {
+    limits: { ...SCALED_LIMITS, perSecond: 2, secondWindowMs: WINDOW },
+  });
 
   it('REL-TH-07 Remaining 0 computed by the simulator (another client shares the account): the next request waits for the scaled reset', async () => {
     expect((await api(h.sim, 'GET', '/users/me', { user: 'admin' })).status).toBe(200);

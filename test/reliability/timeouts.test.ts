@@ -1,11 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ActitimeApiError, TimeoutError } from '../../src/actitime/errors.js';
 import { createCustomer, getCustomer, listCustomers } from '../../src/actitime/resources/customers.js';
-import { expectNoSecrets, harness, now, SCALED_LIMITS, sleep, type Harness } from './support.js';
+import { now, sleep, harnessPerTest, type Harness } from './support.js';
 
 describe('timeouts (REL-TO)', () => {
   let h: Harness;
-  harnessPerTest((next) => (h = next)); // SEC-CR-03 checked after each test
+  // SEC-CR-03: after each test, harnessPerTest checks its log lines for credentials.
+  harnessPerTest((next) => (h = next));
 
   it('REL-TO-01 withheld headers: a GET gives up after ~200 ms per attempt and retries; a POST tries once', async () => {
     const c = h.client({ attemptTimeoutMs: 200, maxRetries: 2, backoffBaseMs: 20 });

@@ -9,6 +9,7 @@ import type { LeaveType, StoreUser } from '../store.js';
 import { SimError, type RouteContext, type RouteRegistrar } from '../types.js';
 import { bodyObject, intField, ok, pathDate, pathUser } from './common.js';
 import {
+  addUserRefs,
   checkDayOpen,
   cutAfter,
   listUsers,
@@ -16,7 +17,7 @@ import {
   parseDateWindow,
   windowEnd,
 } from './timetrack.js';
-import { departmentView, leaveTypeView, timeZoneGroupView, userView } from './views.js';
+import { leaveTypeView } from './views.js';
 
 function leaveTypeParam(ctx: RouteContext): LeaveType {
   const raw = ctx.params.leaveTypeId ?? '';
@@ -89,22 +90,7 @@ export function registerLeavetime(r: RouteRegistrar): void {
       nextDateFrom: end.nextDateFrom,
       data,
     };
-    const seenUsers = [...new Set(data.map((d) => d.userId))].flatMap((id) => store.users.get(id) ?? []);
-    if (includes.has('users')) out.users = refMap(seenUsers.map((u) => userView(store, user, u)));
-    if (includes.has('departments'))
-      out.departments = refMap(
-        [...new Set(seenUsers.map((u) => u.departmentId))].flatMap((id) => {
-          const d = store.departments.get(id);
-          return d ? [departmentView(d)] : [];
-        }),
-      );
-    if (includes.has('timeZoneGroups'))
-      out.timeZoneGroups = refMap(
-        [...new Set(seenUsers.map((u) => u.timeZoneGroupId))].flatMap((id) => {
-          const g = store.timeZoneGroups.get(id);
-          return g ? [timeZoneGroupView(g)] : [];
-        }),
-      );
+    addUserRefs(out, store, user, includes, data, 'timeZoneGroups');
     if (includes.has('leaveTypes'))
       out.leaveTypes = refMap(
         [...new Set(data.map((d) => d.leaveTypeId))].flatMap((id) => {

@@ -113,6 +113,36 @@ function taskParam(ctx: RouteContext): Task {
   return t;
 }
 
+/**
+ * The `users`, `departments` and time-zone-group maps of a time list, for the users of its rows; `tzKey` is the
+ * name the list gives the last map.
+ */
+export function addUserRefs(
+  out: Record<string, unknown>,
+  store: Store,
+  caller: StoreUser,
+  includes: Set<string>,
+  rows: ReadonlyArray<{ userId: number }>,
+  tzKey: 'timeZoneGroups' | 'timeZoneGroup',
+): void {
+  const seenUsers = [...new Set(rows.map((d) => d.userId))].flatMap((id) => store.users.get(id) ?? []);
+  if (includes.has('users')) out.users = refMap(seenUsers.map((u) => userView(store, caller, u)));
+  if (includes.has('departments'))
+    out.departments = refMap(
+      [...new Set(seenUsers.map((u) => u.departmentId))].flatMap((id) => {
+        const d = store.departments.get(id);
+        return d ? [departmentView(d)] : [];
+      }),
+    );
+  if (includes.has('timeZoneGroups'))
+    out[tzKey] = refMap(
+      [...new Set(seenUsers.map((u) => u.timeZoneGroupId))].flatMap((id) => {
+        const g = store.timeZoneGroups.get(id);
+        return g ? [timeZoneGroupView(g)] : [];
+      }),
+    );
+}
+
 /** Lock, then approval (time only), for one user-day. */
 export function checkDayOpen(store: Store, userId: number, date: string, isTime: boolean): void {
   if (store.isLocked(userId, date)) throw new SimError(400, 'timetrack_locked');
@@ -266,24 +296,8 @@ export function registerTimetrack(r: RouteRegistrar): void {
       data,
     };
 
-    const userIdSet = new Set(data.map((d) => d.userId));
-    const seenUsers = [...userIdSet].flatMap((id) => store.users.get(id) ?? []);
-    if (includes.has('users')) out.users = refMap(seenUsers.map((u) => userView(store, user, u)));
-    if (includes.has('departments'))
-      out.departments = refMap(
-        [...new Set(seenUsers.map((u) => u.departmentId))].flatMap((id) => {
-          const d = store.departments.get(id);
-          return d ? [departmentView(d)] : [];
-        }),
-      );
-    // Quirk kept on purpose (reference §1.9): the time-track list names this map in the singular.
-    if (includes.has('timeZoneGroups'))
-      out.timeZoneGroup = refMap(
-        [...new Set(seenUsers.map((u) => u.timeZoneGroupId))].flatMap((id) => {
-          const g = store.timeZoneGroups.get(id);
-          return g ? [timeZoneGroupView(g)] : [];
-        }),
-      );
+    // Quirk kept on purpose (reference §1.9): the time-track list names the time-zone map in the singular.
+    addUserRefs(out, store, user, includes, data, 'timeZoneGroup');
     const tasks = [...new Set(data.flatMap((d) => d.records.map((rec) => rec.taskId)))].flatMap(
       (id) => store.tasks.get(id) ?? [],
     );
