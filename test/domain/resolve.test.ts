@@ -77,7 +77,7 @@ describe('resolve: names for ids against the simulator', () => {
   });
 
   it('an ambiguous name is refused with candidates and paths', async () => {
-    const err = await failure(resolveTask(r, 'testing'));
+    const err = await failure(resolveTask(r, 'test'));
     expect(err.kind).toBe('ambiguous');
     expect(err.field).toBe('task');
     expect(err.candidates!.length).toBe(10);

@@ -228,16 +228,18 @@ describe('issue 5 acceptance: assistant flows against the demo', () => {
     ]);
   });
 
-  it('SEC-OUT-05 "log 1h30 on … yesterday", then "add 30 more minutes": the cell and the day grow by exactly 120', async () => {
-    const task = 'Big Bang Company / Spaceship building / Navigation software testing';
+  it('SEC-OUT-05 "log 1h30 on Spaceship building / Testing yesterday", then "add 30 more minutes": cell and day +120', async () => {
+    // The words a user says; the seed has a task named exactly "Testing" in Spaceship building.
+    const task = 'Spaceship building / Testing';
     const before = await call<Sheet>(cli, 'get_timesheet', { period: 'yesterday' });
     const day = before.period.from;
     expect(before.period.to).toBe(day);
     const taskId = (
       await call<{ items: Array<{ id: number; path: string }> }>(cli, 'search_tasks', {
-        words: 'Navigation software testing',
+        words: 'Testing',
+        project: 'Spaceship building',
       })
-    ).items.find((i) => i.path === task)!.id;
+    ).items.find((i) => i.path === 'Big Bang Company / Spaceship building / Testing')!.id;
     const start = cellAndDay(before, taskId);
 
     const first = await call<LogOut>(cli, 'log_time', {

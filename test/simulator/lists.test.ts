@@ -147,7 +147,7 @@ describe('§1.8 filters', () => {
       136, 137, 138,
     ]);
     expect((await list('/tasks?workflowStatusIds=2&projectIds=13')).items.map((x) => x.id)).toEqual([
-      102, 103, 105,
+      102, 103, 105, 109,
     ]);
     expect((await list('/projects?customerIds=9')).items.map((x) => x.id)).toEqual([23, 24]);
     await expectInvalid('/tasks?status=done');

@@ -74,17 +74,33 @@ describe('time tools against the simulator (seed pinned to TODAY, noon UTC)', ()
     ok<LogOut>(c, logTimeTool, { entries, ...extra });
   const sheet = (c: Connected, args: Record<string, unknown> = {}) => ok<Sheet>(c, getTimesheet, args);
 
-  it('an ambiguous task name ("Spaceship building / Testing") → ambiguous with candidates, 0 writes', async () => {
+  it('"Spaceship building / Testing" names the task exactly, even though other tasks there contain "testing"', async () => {
     const before = w.sim.requests.length;
     const result = await trainee.client.callTool({
       name: 'log_time',
-      arguments: { entries: [{ task: 'Spaceship building / Testing', date: 'yesterday', duration: '1h30' }] },
+      arguments: {
+        entries: [{ task: 'Spaceship building / Testing', date: 'yesterday', duration: '1h30' }],
+        dryRun: true,
+      },
+    });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    const entries = (result.structuredContent as { entries: Array<{ task: string; taskId: number }> })
+      .entries;
+    expect(entries.map((e) => e.task)).toEqual(['Big Bang Company / Spaceship building / Testing']);
+    expect(writesOf(w.sim, before)).toHaveLength(0);
+  });
+
+  it('an ambiguous task name ("Training / testing") → ambiguous with candidates, 0 writes', async () => {
+    const before = w.sim.requests.length;
+    const result = await trainee.client.callTool({
+      name: 'log_time',
+      arguments: { entries: [{ task: 'Training / testing', date: 'yesterday', duration: '1h30' }] },
     });
     const error = errorOf(result);
     expect(error.kind).toBe('ambiguous');
     expect(error.field).toBe('entries[0].task');
     const paths = (error.candidates as Array<{ id: number; path: string }>).map((c) => c.path);
-    expect(paths).toContain('Big Bang Company / Spaceship building / Engine integration testing');
+    expect(paths).toContain('Our Company / Training / Unit testing workshop');
     expect(paths.length).toBeGreaterThan(1);
     expect(writesOf(w.sim, before)).toHaveLength(0);
   });
