@@ -21,7 +21,17 @@ import { eachDate } from '../domain/period.js';
 import { resolveLeaveType, resolveUser } from '../domain/resolve.js';
 import { dayKey, leaveTotals, nameOf, scheduleByDate, timeTotals } from '../domain/timesheet.js';
 import { defineTool, type AnyTool } from './define.js';
-import { describeProblem, echo, Obj, periodFor, periodInput, resolveUsers, Rows, wholeDays } from './time.js';
+import {
+  describeProblem,
+  echo,
+  EntryListOutput,
+  Obj,
+  periodFor,
+  periodInput,
+  resolveUsers,
+  Rows,
+  wholeDays,
+} from './time.js';
 
 const Ref = z.string().min(1).max(800);
 const Refs = z.array(Ref).max(50);
@@ -44,14 +54,7 @@ export const getLeaveTime = defineTool({
     users: Refs.optional(),
     leaveTypes: Refs.optional(),
   }),
-  outputSchema: z.object({
-    period: Obj,
-    rows: Rows,
-    users: z.record(z.string(), z.string()),
-    totals: Obj,
-    hasMore: z.boolean(),
-    next: z.string().optional(),
-  }),
+  outputSchema: EntryListOutput,
   async handler(args, ctx) {
     const { period } = await periodFor(ctx, args.period ?? 'this month', 'period');
     const [users, types] = await Promise.all([

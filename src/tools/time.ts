@@ -140,6 +140,15 @@ const Refs = z.array(Ref).max(50);
  */
 export const Obj = z.looseObject({});
 export const Rows = z.array(z.unknown());
+/** Time and leave entry lists: flat rows, each user named once in `users`, cut at whole days. */
+export const EntryListOutput = z.object({
+  period: Obj,
+  rows: Rows,
+  users: z.record(z.string(), z.string()),
+  totals: Obj,
+  hasMore: z.boolean(),
+  next: z.string().optional(),
+});
 const num = z.number();
 
 // ---- log_time ---------------------------------------------------------------------------------------------
@@ -264,14 +273,7 @@ export const getTimeEntries = defineTool({
     approved: z.boolean().optional(),
     limit: z.int().min(1).max(1000).optional(),
   }),
-  outputSchema: z.object({
-    period: Obj,
-    rows: Rows,
-    users: z.record(z.string(), z.string()),
-    totals: Obj,
-    hasMore: z.boolean(),
-    next: z.string().optional(),
-  }),
+  outputSchema: EntryListOutput,
   async handler(args, ctx) {
     const { period } = await periodFor(ctx, args.period ?? 'this week', 'period');
     const each = async <T>(
