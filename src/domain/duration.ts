@@ -103,15 +103,26 @@ export function formatMinutes(minutes: number): string {
 export function durationInput(options: DurationOptions & { description?: string } = {}) {
   const { description, ...rest } = options;
   const max = rest.max ?? MINUTES_PER_DAY;
+  const min = rest.signed ? -max : 0;
+  // The union alone reports a fraction such as 1.5 (likely meant as hours) as a bare "Invalid input", and the
+  // bounds as "Too big: expected number to be <=1440"; these say what to send instead.
+  const outOfRange = (iss: { input?: unknown }): string => {
+    const result = typeof iss.input === 'number' ? checkDuration(iss.input, rest) : undefined;
+    return result && 'problem' in result ? result.problem : `must be between ${min} and ${max} minutes`;
+  };
   return z
-    .union([
-      z
-        .number()
-        .int()
-        .min(rest.signed ? -max : 0)
-        .max(max),
-      z.string().min(1).max(40),
-    ])
+    .union(
+      [
+        z.number().int().min(min, { error: outOfRange }).max(max, { error: outOfRange }),
+        z.string().min(1).max(40),
+      ],
+      {
+        error: (iss) =>
+          typeof iss.input === 'number'
+            ? `must be a whole number of minutes, got ${iss.input}; for hours write e.g. "${iss.input}h"`
+            : `not a duration; ${DURATION_EXAMPLES}`,
+      },
+    )
     .transform((value, ctx) => {
       const result = checkDuration(value, rest);
       if ('minutes' in result) return result.minutes;

@@ -228,11 +228,15 @@ function ambiguous(
 ): ToolError {
   const shown = candidates.slice(0, MAX_CANDIDATES);
   const count = more || candidates.length > MAX_CANDIDATES ? `more than ${shown.length}` : `${shown.length}`;
-  return new ToolError('ambiguous', `${field}: ${quote(query)} matches ${count} ${what}s; none was chosen`, {
-    field,
-    candidates: shown,
-    hint: `call again with one candidate's id, or a more specific name${what === 'task' ? ' such as "Customer / Project / Task"' : ''}`,
-  });
+  return new ToolError(
+    'ambiguous',
+    `${field}: ${quote(query)} matches ${count} ${plural(what)}; none was chosen`,
+    {
+      field,
+      candidates: shown,
+      hint: `call again with one candidate's id, or a more specific name${what === 'task' ? ' such as "Customer / Project / Task"' : ''}`,
+    },
+  );
 }
 
 function notFound(
@@ -243,15 +247,45 @@ function notFound(
   archivedHint = false,
 ): ToolError {
   const hint = archivedHint
-    ? `only archived ${what}s match; pass includeArchived: true to use them`
+    ? `only archived ${plural(what)} match; pass includeArchived: true to use them`
     : candidates.length > 0
       ? `did you mean one of the candidates? Call again with its id or exact name`
       : `check the spelling, or search for the ${what} first`;
-  return new ToolError('not_found', `${field}: no ${what} named ${quote(query)}`, {
+  const error = new ToolError('not_found', `${field}: no ${what} named ${quote(query)}`, {
     field,
     candidates: candidates.slice(0, MAX_CANDIDATES),
     hint,
   });
+  if (archivedHint) archivedOnly.set(error, what);
+  return error;
+}
+
+function plural(what: string): string {
+  if (what === 'type of work') return 'types of work';
+  return what.endsWith('s') ? `${what}es` : `${what}s`;
+}
+
+/** not_found errors raised because only archived objects match, with what was looked for. */
+const archivedOnly = new WeakMap<ToolError, string>();
+
+/**
+ * "Pass includeArchived" helps only where the tool has that argument; such tools always pass includeArchived
+ * (true or false). Elsewhere (log_time, create_project, log_leave_time…) the hint says what can be done instead.
+ */
+async function withArchivedHint<T>(work: Promise<T>, options: ResolveOptions): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    const what = err instanceof ToolError ? archivedOnly.get(err) : undefined;
+    if (!(err instanceof ToolError) || what === undefined || options.includeArchived !== undefined) throw err;
+    const hint =
+      what === 'customer' || what === 'project'
+        ? `only archived ${plural(what)} match; restore the ${what} first (update_work_item with changes.archived false), or choose an active one`
+        : what === 'task'
+          ? 'only tasks of archived projects or customers match; restore the project first (update_work_item with changes.archived false), or choose an active task'
+          : `only archived ${plural(what)} match; choose an active ${what}`;
+    throw new ToolError('not_found', err.message, { field: err.field, candidates: err.candidates, hint });
+  }
 }
 
 function notFoundId(what: string, id: number, field: string): ToolError {
@@ -271,13 +305,16 @@ function closest<T extends Named>(items: readonly T[], query: string, path: (i: 
     .map((s) => ({ id: s.i.id, path: path(s.i) }));
 }
 
-/** Probes for suggestions: the first four letters of the two longest words (a typo rarely hits them all). */
+/**
+ * Probes for suggestions: the first and the last four letters of the two longest words, so that a typo near
+ * the start of a single word ("Tsting") still finds its neighbours through the end ("ting").
+ */
 function probesOf(query: string): string[] {
   const words = wordsOf(query)
     .filter((w) => w.length >= 3)
     .sort((a, b) => b.length - a.length)
     .slice(0, 2);
-  return [...new Set(words.map((w) => w.slice(0, 4)))];
+  return [...new Set(words.flatMap((w) => [w.slice(0, 4), w.slice(-4)]))];
 }
 
 async function suggest<T extends Named>(
@@ -369,10 +406,18 @@ async function customerByName(
   throw await customerNotFound(r, query, field, includeArchived);
 }
 
-export async function resolveCustomer(
+export function resolveCustomer(
   r: Resolver,
   ref: Ref,
   options: ResolveOptions = {},
+): Promise<ResolvedCustomer> {
+  return withArchivedHint(resolveCustomerByRef(r, ref, options), options);
+}
+
+async function resolveCustomerByRef(
+  r: Resolver,
+  ref: Ref,
+  options: ResolveOptions,
 ): Promise<ResolvedCustomer> {
   const field = options.field ?? 'customer';
   const parsed = parseRef(ref, field);
@@ -491,10 +536,18 @@ async function projectsByName(
   throw await projectNotFound(r, query, field, customerIds, includeArchived);
 }
 
-export async function resolveProject(
+export function resolveProject(
   r: Resolver,
   ref: Ref,
   options: ResolveProjectOptions = {},
+): Promise<ResolvedProject> {
+  return withArchivedHint(resolveProjectByRef(r, ref, options), options);
+}
+
+async function resolveProjectByRef(
+  r: Resolver,
+  ref: Ref,
+  options: ResolveProjectOptions,
 ): Promise<ResolvedProject> {
   const field = options.field ?? 'project';
   const includeArchived = options.includeArchived === true;
@@ -694,11 +747,11 @@ async function taskUnder(
   return taskByName(r, taskName, field, { projectIds }, includeArchived);
 }
 
-export async function resolveTask(
-  r: Resolver,
-  ref: Ref,
-  options: ResolveOptions = {},
-): Promise<ResolvedTask> {
+export function resolveTask(r: Resolver, ref: Ref, options: ResolveOptions = {}): Promise<ResolvedTask> {
+  return withArchivedHint(resolveTaskByRef(r, ref, options), options);
+}
+
+async function resolveTaskByRef(r: Resolver, ref: Ref, options: ResolveOptions): Promise<ResolvedTask> {
   const field = options.field ?? 'task';
   const includeArchived = options.includeArchived === true;
   const parsed = parseRef(ref, field);
@@ -876,28 +929,34 @@ async function resolveFromList<T extends Named>(
 }
 
 export function resolveLeaveType(r: Resolver, ref: Ref, options: ResolveOptions = {}): Promise<LeaveType> {
-  return resolveFromList(
-    ref,
-    {
-      what: 'leave type',
-      field: options.field ?? 'leaveType',
-      list: () => listLeaveTypes(r.client, {}, opts(r)),
-      archived: (t) => t.archived === true,
-    },
-    options.includeArchived === true,
+  return withArchivedHint(
+    resolveFromList(
+      ref,
+      {
+        what: 'leave type',
+        field: options.field ?? 'leaveType',
+        list: () => listLeaveTypes(r.client, {}, opts(r)),
+        archived: (t) => t.archived === true,
+      },
+      options.includeArchived === true,
+    ),
+    options,
   );
 }
 
 export function resolveTypeOfWork(r: Resolver, ref: Ref, options: ResolveOptions = {}): Promise<TypeOfWork> {
-  return resolveFromList(
-    ref,
-    {
-      what: 'type of work',
-      field: options.field ?? 'typeOfWork',
-      list: () => listTypesOfWork(r.client, {}, opts(r)),
-      archived: (t) => t.archived === true,
-    },
-    options.includeArchived === true,
+  return withArchivedHint(
+    resolveFromList(
+      ref,
+      {
+        what: 'type of work',
+        field: options.field ?? 'typeOfWork',
+        list: () => listTypesOfWork(r.client, {}, opts(r)),
+        archived: (t) => t.archived === true,
+      },
+      options.includeArchived === true,
+    ),
+    options,
   );
 }
 

@@ -8,7 +8,7 @@ import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { getInfo } from '../actitime/resources/info.js';
 import { sanitizeDeep } from '../domain/sanitize.js';
 import type { ServerContext } from '../tools/context.js';
-import { errorBody } from '../tools/format.js';
+import { errorBody, type ErrorBody } from '../tools/format.js';
 import { registerReferenceResources } from './reference.js';
 import { registerTimesheetResource } from './timesheet.js';
 import { registerWorkResources } from './work.js';
@@ -46,7 +46,7 @@ export async function readOrThrow<T>(ctx: ServerContext, uri: string, read: () =
     const body = errorBody(err);
     if (body)
       throw protocolError(
-        ErrorCode.InternalError,
+        protocolCode(body),
         `${body.error.message}${body.error.hint ? ` (${body.error.hint})` : ''}`,
       );
     ctx.logger.error(
@@ -57,6 +57,20 @@ export async function readOrThrow<T>(ctx: ServerContext, uri: string, read: () =
       'internal error in actitime-mcp; details were written to the server log',
     );
   }
+}
+
+/** MCP's code for "resource not found" (spec, Resources › Error handling); the SDK has no constant for it. */
+export const RESOURCE_NOT_FOUND = -32002;
+
+/**
+ * The JSON-RPC code for a known error: an unknown object is "resource not found" and a bad URI variable is
+ * "invalid params", so a client can tell them from a failure of the server or of actiTIME.
+ */
+function protocolCode(body: ErrorBody): number {
+  const { kind, status } = body.error;
+  if (kind === 'not_found' || status === 404) return RESOURCE_NOT_FOUND;
+  if (kind === 'validation' || kind === 'ambiguous') return ErrorCode.InvalidParams;
+  return ErrorCode.InternalError;
 }
 
 /**

@@ -4,7 +4,8 @@
  * stores built for the same day hold identical data.
  *
  * Fixed shape of the history (W0 = Monday of today's week, W-k = W0 - 7k days):
- * - time on working days W-8 Monday … today (the trainee's today stays empty), 1–3 tasks a day;
+ * - time on working days W-8 Monday … today (the trainee's today stays empty), 1–3 tasks a day, the Monday
+ *   meeting included;
  * - weeks W-8 … W-3 approved for users 3–6, except W-4 of user 4; weeks W-8 … W-6 locked for everyone;
  * - the previous week (W-1) and the current week are open and full, except these gaps in W-1:
  *   trainee (3) Tuesday 300 of 480, trainee Thursday nothing of 480, akowalski (5) Wednesday 180 of 240;
@@ -402,7 +403,9 @@ function seedTime(
       }
       if (rest > 0) {
         const pool = candidates.filter((t) => !chosen.some(([c]) => c.id === t.id));
-        const k = Math.max(1, Math.min(1 + Math.floor(rng() * 3), Math.floor(rest / 30), pool.length));
+        // §5: 1–3 tasks per user-day, the Monday meeting included.
+        const room = 3 - chosen.length;
+        const k = Math.max(1, Math.min(1 + Math.floor(rng() * 3), room, Math.floor(rest / 30), pool.length));
         const picked: Task[] = [];
         while (picked.length < k) {
           const t = pick(pool);

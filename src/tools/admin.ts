@@ -70,6 +70,8 @@ export const setTimetrackLock = defineTool({
       action: args.action === 'lock' ? 'locked' : 'unlocked',
       from: period.from,
       to: period.to,
+      timeZone: period.timeZone,
+      weekStart: period.weekStart,
       users: users ? users.map((u) => ({ id: u.id, name: userOut(u).name })) : 'all',
     };
   },

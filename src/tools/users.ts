@@ -105,6 +105,7 @@ async function scheduleOf(ctx: ToolContext, u: User, spec: string) {
     from: s.dateFrom,
     to: s.dateTo,
     timeZone,
+    weekStart: period.weekStart,
     totalMinutes: s.schedule.reduce((a, b) => a + b, 0),
     days,
   };

@@ -115,6 +115,17 @@ describe('durationInput (zod)', () => {
     expect(z.object({ d: durationInput({ signed: true }) }).parse({ d: '-30m' })).toEqual({ d: -30 });
   });
 
+  it('SEC-IN-04 a fraction, an out-of-range number or a wrong type gets an actionable message', () => {
+    const signed = z.object({ d: durationInput({ signed: true }) });
+    const message = (v: unknown) => signed.safeParse({ d: v }).error?.issues[0]?.message;
+    // Before: a bare "Invalid input" for 1.5 (which a model usually means as hours) and for true.
+    expect(message(1.5)).toBe('must be a whole number of minutes, got 1.5; for hours write e.g. "1.5h"');
+    expect(message(2000)).toBe('33:20 is more than 24:00 (1440 minutes)');
+    expect(message(-2000)).toContain('more than 24:00');
+    expect(message(true)).toMatch(/^not a duration; use minutes \(90\)/);
+    expect(schema.safeParse({ minutes: -5 }).error?.issues[0]?.message).toBe('must not be negative');
+  });
+
   it('advertises a JSON Schema accepting a number or a string, with a description', () => {
     const json = z.toJSONSchema(schema, { io: 'input' }) as {
       properties: Record<string, Record<string, unknown>>;

@@ -98,7 +98,7 @@ describe('resolve: names for ids against the simulator', () => {
   });
 
   it('archived objects match only when asked', async () => {
-    const err = await failure(resolveCustomer(r, 'Joda Consulting Inc'));
+    const err = await failure(resolveCustomer(r, 'Joda Consulting Inc', { includeArchived: false }));
     expect(err.kind).toBe('not_found');
     expect(err.hint).toContain('includeArchived');
     expect((await resolveCustomer(r, 'Joda Consulting Inc', { includeArchived: true })).id).toBe(11);
@@ -108,7 +108,37 @@ describe('resolve: names for ids against the simulator', () => {
     // An explicit id is honoured.
     expect((await resolveCustomer(r, 11)).name).toBe('Joda Consulting Inc');
     expect((await resolveTypeOfWork(r, 'legacy support', { includeArchived: true })).id).toBe(16);
-    expect((await failure(resolveTypeOfWork(r, 'legacy support'))).hint).toContain('includeArchived');
+    expect(
+      (await failure(resolveTypeOfWork(r, 'legacy support', { includeArchived: false }))).hint,
+    ).toContain('includeArchived');
+  });
+
+  it('the archived-only hint names includeArchived only for callers that offer it (log_time does not)', async () => {
+    // Tools without an includeArchived argument leave the option out; the hint must not send the model there.
+    const customer = await failure(resolveCustomer(r, 'Joda Consulting Inc'));
+    expect(customer.kind).toBe('not_found');
+    expect(customer.hint).not.toContain('includeArchived');
+    expect(customer.hint).toContain('changes.archived false');
+    const task = await failure(resolveTask(r, 'Joda Consulting Inc / Legacy migration / Data export'));
+    expect(task.message).toContain('no customer named "Joda Consulting Inc"');
+    expect(task.hint).not.toContain('includeArchived');
+    const tow = await failure(resolveTypeOfWork(r, 'legacy support'));
+    expect(tow.hint).toBe('only archived types of work match; choose an active type of work');
+    const leave = await failure(resolveLeaveType(r, 'Study Leave'));
+    expect(leave.hint).toBe('only archived leave types match; choose an active leave type');
+  });
+
+  it('a typo in the first letters of a one-word task name still gets the closest names', async () => {
+    const err = await failure(resolveTask(r, 'Spaceship building / Tsting'));
+    expect(err.kind).toBe('not_found');
+    expect(err.candidates?.[0]).toEqual({ id: 109, path: 'Big Bang Company / Spaceship building / Testing' });
+    expect(err.hint).toContain('candidates');
+  });
+
+  it('ambiguity names the plural correctly (workflow statuses, types of work)', async () => {
+    const err = await failure(resolveWorkflowStatus(r, 'n'));
+    expect(err.kind).toBe('ambiguous');
+    expect(err.message).toMatch(/matches \d+ workflow statuses;/);
   });
 
   it('a project within a customer, by option or path', async () => {

@@ -110,4 +110,30 @@ describe('prompts', () => {
       'Engineering',
     ]);
   });
+
+  it('an invalid period or day is refused as invalid params naming the argument; "me" reads "my timesheet"', async () => {
+    const codeAndMessage = async (name: string, args: Record<string, string>) => {
+      try {
+        await client.getPrompt({ name, arguments: args });
+      } catch (err) {
+        return { code: (err as { code?: number }).code, message: (err as Error).message };
+      }
+      throw new Error(`${name} accepted ${JSON.stringify(args)}`);
+    };
+    const bad = await codeAndMessage('fill_week', { period: 'blah' });
+    expect(bad.code).toBe(-32602);
+    expect(bad.message).toContain('period: "blah" is not a period I understand');
+    const badDay = await codeAndMessage('log_my_day', { account: 'x', day: '2026-02-30' });
+    expect(badDay.message).toContain('day: 2026-02-30 is not a real calendar date');
+    expect((await codeAndMessage('missing_time_report', { period: '2026-02-30' })).code).toBe(-32602);
+    expect((await codeAndMessage('log_my_day', { account: 'x', day: 'last week' })).message).toContain(
+      'expected a single day',
+    );
+    expect(text(await client.getPrompt({ name: 'fill_week', arguments: {} }))).toContain(
+      'Help me fill my timesheet for this week',
+    );
+    expect(text(await client.getPrompt({ name: 'weekly_review', arguments: { user: 'me' } }))).toMatch(
+      /^Review my timesheet for last week/,
+    );
+  });
 });

@@ -148,4 +148,21 @@ describe('reference and object resources against the simulator', () => {
       c.sim.faults.clear();
     }
   });
+
+  it('an unknown object is "resource not found" (-32002), a bad URI variable "invalid params" (-32602)', async () => {
+    // Before: every known failure came back as -32603 (internal error).
+    const codeOf = async (uri: string) => {
+      try {
+        await c.client.readResource({ uri });
+      } catch (err) {
+        return (err as { code?: number }).code;
+      }
+      throw new Error(`${uri} was read`);
+    };
+    expect(await codeOf('actitime://customers/999')).toBe(-32002);
+    expect(await codeOf('actitime://tasks/No%20such%20task%20anywhere')).toBe(-32002);
+    expect(await codeOf('actitime://users/nobody-here')).toBe(-32002);
+    expect(await codeOf('actitime://timesheet/me/2026-W99')).toBe(-32602);
+    expect(await codeOf('actitime://tasks/test')).toBe(-32602); // ambiguous
+  });
 });

@@ -107,13 +107,47 @@ describe('§2.14 batch', () => {
   it.each([
     ['an unknown includeResponseBody', [], '?includeResponseBody=sometimes'],
     ['a body that is an object', { method: 'GET', relativeUrl: '/info' }, ''],
-    ['an operation without method', [{ relativeUrl: '/info' }], ''],
     ['a lower-case method', [{ method: 'get', relativeUrl: '/info' }], ''],
-    ['an operation without relativeUrl', [{ method: 'GET' }], ''],
+    ['an empty relativeUrl', [{ method: 'GET', relativeUrl: '' }], ''],
   ])('answers %s with 400 invalid_argument', async (_case, ops, query) => {
     const res = await batch(ops, query);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ key: 'api.error.invalid_argument' });
+  });
+
+  it.each([
+    ['an operation without method', [{ relativeUrl: '/info' }], '[0].method'],
+    ['an operation without relativeUrl', [{ method: 'GET' }], '[0].relativeUrl'],
+    [
+      'a second operation with method null',
+      [
+        { method: 'GET', relativeUrl: '/info' },
+        { method: null, relativeUrl: '/info' },
+      ],
+      '[1].method',
+    ],
+  ])(
+    '§1.11/§2.14 answers %s with 400 mandatory_field naming it, and runs nothing',
+    async (_case, ops, fields) => {
+      sim.clearRequests();
+      const res = await batch(ops);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ key: 'api.error.mandatory_field', fields });
+      expect(sim.requests.filter((r) => r.batchOf !== undefined)).toEqual([]);
+    },
+  );
+
+  it('§1.11/§2.14 answers a batch with an empty body with 400 mandatory_field', async () => {
+    const res = await api(sim, 'POST', '/batch', {
+      ...admin,
+      headers: { 'content-type': 'application/json; charset=UTF-8' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      key: 'api.error.mandatory_field',
+      message: 'Mandatory field is not specified',
+      fields: 'body',
+    });
   });
 
   it('refuses a batch over maxBatchSize with 400 batch_too_large and runs nothing', async () => {

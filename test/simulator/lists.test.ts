@@ -187,4 +187,19 @@ describe('§1.9 includeReferenced', () => {
     await expectInvalid('/timetrack?dateFrom=2026-10-01&includeReferenced=leaveTypes');
     await expectInvalid('/leavetime?dateFrom=2026-10-01&includeReferenced=tasks');
   });
+
+  it('§1.9 answers any value on a list that lists none (customers, reference data, statuses, hooks) with 400', async () => {
+    for (const path of [
+      '/customers?includeReferenced=projects',
+      '/leaveTypes?includeReferenced=users',
+      '/typesOfWork?includeReferenced=customers',
+      '/departments?includeReferenced=users',
+      '/timeZoneGroups?includeReferenced=users',
+      '/workflowStatuses?includeReferenced=tasks',
+      '/hooks?includeReferenced=users',
+    ])
+      await expectInvalid(path);
+    // Without the parameter the same lists answer as usual.
+    expect((await list('/customers')).items.length).toBeGreaterThan(0);
+  });
 });

@@ -202,7 +202,7 @@ describe('§5 demo seed', () => {
         expect(date <= TODAY).toBe(true);
         expect(s.scheduleFor(u, date)).toBeGreaterThan(0);
         expect(day.size).toBeGreaterThanOrEqual(1);
-        expect(day.size).toBeLessThanOrEqual(4); // up to 3 tasks plus the Monday meeting
+        expect(day.size).toBeLessThanOrEqual(3); // §5: 1–3 tasks per user-day, the Monday meeting included
         for (const [taskId, r] of day) {
           expect(taskId).not.toBe(INJECTION_TASK_ID);
           records++;

@@ -62,6 +62,9 @@ export function registerBatchRoute(r: RouteRegistrar, deps: BatchDeps): void {
 
 async function runBatch(ctx: RouteContext, deps: BatchDeps): Promise<RouteResult> {
   const mode = parseMode(ctx.query.get('includeResponseBody'));
+  // An empty body is a missing required field (§1.11 mandatory_field); anything but an array cannot be parsed.
+  if (ctx.body === undefined || ctx.body === null)
+    throw new SimError(400, 'mandatory_field', undefined, 'body');
   if (!Array.isArray(ctx.body)) throw new SimError(400, 'invalid_argument', undefined, 'body');
   if (ctx.body.length > deps.limits.maxBatchSize) throw new SimError(400, 'batch_too_large');
   const operations = ctx.body.map((op: unknown, i) => validateOperation(op, i));
@@ -95,6 +98,14 @@ function validateOperation(op: unknown, index: number): Operation {
     throw new SimError(400, 'invalid_argument', undefined, `[${index}]`);
   }
   const { id, method, relativeUrl, body } = op as Record<string, unknown>;
+  // Required fields that are missing are mandatory_field (§1.11); present but unusable ones invalid_argument.
+  for (const [field, value] of [
+    ['method', method],
+    ['relativeUrl', relativeUrl],
+  ] as const) {
+    if (value === undefined || value === null)
+      throw new SimError(400, 'mandatory_field', undefined, `[${index}].${field}`);
+  }
   const verb = BATCH_METHODS.find((m) => m === method);
   if (!verb) throw invalid('method');
   if (typeof relativeUrl !== 'string' || relativeUrl.trim() === '') throw invalid('relativeUrl');

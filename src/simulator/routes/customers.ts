@@ -1,5 +1,5 @@
 /** Customers (reference §2.3) with their comments and assigned users. */
-import { commonFilter, paginate, parsePage, parseSort } from '../list.js';
+import { commonFilter, paginate, parseIncludes, parsePage, parseSort } from '../list.js';
 import { accessDenied, canManageScope, canReadCustomer, managesCustomer } from '../permissions.js';
 import type { Customer } from '../store.js';
 import { SimError, type RouteContext, type RouteRegistrar } from '../types.js';
@@ -31,6 +31,8 @@ export function registerCustomers(r: RouteRegistrar): void {
   r.add('GET', '/customers', (ctx) => {
     const { store, user, query } = ctx;
     const page = parsePage(query, store.limits.maxQueryLimit);
+    // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
+    parseIncludes(query, []);
     const filter = commonFilter<Customer>(query, { ids: true, name: true, words: true, archived: true });
     const sort = parseSort<Customer>(query, { name: (c) => c.name, created: (c) => c.created });
     const items = [...store.customers.values()].filter((c) => filter(c) && canReadCustomer(store, user, c));

@@ -2,7 +2,7 @@
  * REST hook subscriptions (reference §2.15). Anyone may subscribe; a user sees and removes their own
  * subscriptions, the admin everyone's. `filter` is stored and echoed; matching is on the event name only.
  */
-import { invalid, paginate, parsePage, parseSort } from '../list.js';
+import { invalid, paginate, parseIncludes, parsePage, parseSort } from '../list.js';
 import { accessDenied, isAdmin, notFound } from '../permissions.js';
 import type { StoreUser } from '../store.js';
 import type { RouteRegistrar } from '../types.js';
@@ -30,6 +30,8 @@ export function registerHooks(r: RouteRegistrar): void {
   r.add('GET', '/hooks', (ctx) => {
     const { store, user, query } = ctx;
     const page = parsePage(query, store.limits.maxQueryLimit);
+    // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
+    parseIncludes(query, []);
     const sort = parseSort<HookSubscription>(query, { event: (s) => s.event });
     const items = store.hooks.list().filter((s) => owns(user, s));
     items.sort(sort);

@@ -2,7 +2,15 @@
  * Read-only reference data (reference §2.9–2.12): leave types, types of work, departments, time zone groups.
  * Only GET is registered, so the router answers other methods with 405.
  */
-import { commonFilter, paginate, parsePage, parseSort, queryBool, queryEnum } from '../list.js';
+import {
+  commonFilter,
+  paginate,
+  parseIncludes,
+  parsePage,
+  parseSort,
+  queryBool,
+  queryEnum,
+} from '../list.js';
 import { notFound } from '../permissions.js';
 import type { Department, LeaveType, TimeZoneGroup, TypeOfWork } from '../store.js';
 import type { RouteContext, RouteRegistrar } from '../types.js';
@@ -20,6 +28,8 @@ export function registerReference(r: RouteRegistrar): void {
   r.add('GET', '/leaveTypes', (ctx) => {
     const { store, query } = ctx;
     const page = parsePage(query, store.limits.maxQueryLimit);
+    // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
+    parseIncludes(query, []);
     const filter = commonFilter<LeaveType>(query, { ids: true, name: true, words: true, archived: true });
     const balance = queryEnum(query, 'balance', ['PTO', 'Sick', 'None'] as const);
     const sort = parseSort<LeaveType>(query, { name: (l) => l.name });
@@ -36,6 +46,8 @@ export function registerReference(r: RouteRegistrar): void {
   r.add('GET', '/typesOfWork', (ctx) => {
     const { store, user, query } = ctx;
     const page = parsePage(query, store.limits.maxQueryLimit);
+    // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
+    parseIncludes(query, []);
     const filter = commonFilter<TypeOfWork>(query, { ids: true, name: true, words: true, archived: true });
     const billable = queryBool(query, 'billable');
     const sort = parseSort<TypeOfWork>(query, { name: (t) => t.name });
@@ -59,6 +71,8 @@ export function registerReference(r: RouteRegistrar): void {
   r.add('GET', '/departments', (ctx) => {
     const { store, query } = ctx;
     const page = parsePage(query, store.limits.maxQueryLimit);
+    // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
+    parseIncludes(query, []);
     const filter = commonFilter<Department>(query, { name: true });
     const sort = parseSort<Department>(query, { name: (d) => d.name });
     const items = [...store.departments.values()].filter(filter);
@@ -74,6 +88,8 @@ export function registerReference(r: RouteRegistrar): void {
   r.add('GET', '/timeZoneGroups', (ctx) => {
     const { store, query } = ctx;
     const page = parsePage(query, store.limits.maxQueryLimit);
+    // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
+    parseIncludes(query, []);
     const filter = commonFilter<TimeZoneGroup>(query, { name: true });
     const sort = parseSort<TimeZoneGroup>(query, { name: (g) => g.name });
     const items = [...store.timeZoneGroups.values()].filter(filter);

@@ -1,5 +1,5 @@
 /** Workflow statuses (reference §2.13): CRUD; a status in use or the last of its type cannot go away. */
-import { commonFilter, invalid, paginate, parsePage, parseSort, queryEnum } from '../list.js';
+import { commonFilter, invalid, paginate, parseIncludes, parsePage, parseSort, queryEnum } from '../list.js';
 import { accessDenied, canManageScope, notFound } from '../permissions.js';
 import type { StatusType, WorkflowStatus } from '../store.js';
 import { SimError, type RouteContext, type RouteRegistrar } from '../types.js';
@@ -43,6 +43,8 @@ export function registerWorkflowStatuses(r: RouteRegistrar): void {
   r.add('GET', '/workflowStatuses', (ctx) => {
     const { store, user, query } = ctx;
     const page = parsePage(query, store.limits.maxQueryLimit);
+    // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
+    parseIncludes(query, []);
     const filter = commonFilter<WorkflowStatus>(query, { ids: true, name: true, words: true });
     const type = queryEnum(query, 'type', ['open', 'completed'] as const);
     const sort = parseSort<WorkflowStatus>(query, { name: (s) => s.name, type: (s) => TYPE_ORDER[s.type] });
