@@ -162,7 +162,8 @@ describe('RequestLimiter (bottleneck queues around the rate budget)', () => {
     const first = l.run(opts(false), job(false, 'first', 40));
     const ac = new AbortController();
     const cancelled = l.run(opts(false, { signal: ac.signal }), job(false, 'cancelled'));
-    await sleep(10);
+    // bottleneck starts jobs on its own timers: wait for it rather than for a fixed time (a loaded CI core).
+    await until(() => l.counts.running === 1);
     expect(l.counts).toEqual({ queued: 1, running: 1 });
     const t0 = performance.now();
     ac.abort();
@@ -171,6 +172,7 @@ describe('RequestLimiter (bottleneck queues around the rate budget)', () => {
     // It no longer counts against the queue bound, though bottleneck still holds its (inert) job.
     expect(l.counts).toEqual({ queued: 0, running: 1 });
     await first;
+    await until(() => l.counts.running === 0);
     await sleep(20);
     expect(t.order).toEqual(['first']);
     expect(l.counts).toEqual({ queued: 0, running: 0 });
@@ -228,6 +230,15 @@ describe('RequestLimiter (bottleneck queues around the rate budget)', () => {
     expect(timersAfter).toBeLessThanOrEqual(timersBefore);
   });
 });
+
+/** Polls `cond` every millisecond; fails the test after `timeoutMs`. */
+async function until(cond: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!cond()) {
+    if (performance.now() > deadline) throw new Error('condition not reached in time');
+    await sleep(1);
+  }
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
