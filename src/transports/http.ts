@@ -29,6 +29,7 @@ import { ConfigError } from '../actitime/errors.js';
 import { registerSecret, type Logger } from '../logger.js';
 import { buildServer, type BuildServerOptions } from '../server.js';
 import type { ServerContext } from '../tools/context.js';
+import { gracefulShutdown } from './shutdown.js';
 
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
 export const DEFAULT_HTTP_PORT = 8765;
@@ -611,31 +612,15 @@ export async function serveHttp(
     signals = process,
   } = options;
   const handle = await startHttpServer(ctxFactory, options);
-  let stopping = false;
-  const shutdown = async (reason: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.debug(`shutting down: ${reason}`);
-    const orderly = (async () => {
-      try {
-        await handle.close();
-        await onShutdown();
-      } catch (err) {
-        logger.warn(`error while closing: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    })();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        logger.warn(`shutdown took longer than ${graceMs} ms; exiting anyway`);
-        resolve();
-      }, graceMs);
-      timer.unref();
-    });
-    await Promise.race([orderly, deadline]);
-    clearTimeout(timer);
-    exit(0);
-  };
+  const shutdown = gracefulShutdown({
+    logger,
+    graceMs,
+    exit,
+    close: async () => {
+      await handle.close();
+      await onShutdown();
+    },
+  });
   signals.once('SIGTERM', () => void shutdown('SIGTERM'));
   signals.once('SIGINT', () => void shutdown('SIGINT'));
   return handle;

@@ -7,6 +7,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 
 import type { Logger } from '../logger.js';
+import { gracefulShutdown } from './shutdown.js';
 
 export interface StdioOptions {
   logger: Logger;
@@ -21,36 +22,20 @@ export interface StdioOptions {
 export async function serveStdio(server: McpServer, options: StdioOptions): Promise<void> {
   const { logger, onShutdown, graceMs = 800, exit = (code) => process.exit(code) } = options;
   const transport = new StdioServerTransport();
-  let stopping = false;
-
-  const shutdown = async (reason: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.debug(`shutting down: ${reason}`);
-    const orderly = (async () => {
+  const shutdown = gracefulShutdown({
+    logger,
+    graceMs,
+    exit,
+    close: async () => {
       try {
         await onShutdown();
-      } catch (err) {
-        logger.warn(`error while closing: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        await server.close().catch(() => {
+          // The transport may already be gone with stdin; nothing more to release.
+        });
       }
-      try {
-        await server.close();
-      } catch {
-        // The transport may already be gone with stdin; nothing more to release.
-      }
-    })();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        logger.warn(`shutdown took longer than ${graceMs} ms; exiting anyway`);
-        resolve();
-      }, graceMs);
-      timer.unref();
-    });
-    await Promise.race([orderly, deadline]);
-    clearTimeout(timer);
-    exit(0);
-  };
+    },
+  });
 
   process.stdin.once('end', () => void shutdown('stdin closed'));
   process.stdin.once('close', () => void shutdown('stdin closed'));

@@ -212,29 +212,26 @@ function unsupportedDelta(): ActitimeApiError {
   );
 }
 
+type LockRange = { dateFrom: string; dateTo: string; userIds?: number[] };
+
 /** Locks time and leave for the range (all users when `userIds` is omitted). Repeating it is harmless. */
-export async function lockTimetrack(
-  c: ActitimeClient,
-  range: { dateFrom: string; dateTo: string; userIds?: number[] },
-  opts: CallOptions = {},
-): Promise<void> {
-  await c.request({
-    method: 'POST',
-    path: ['timetrack', 'lock'],
-    body: range,
-    idempotent: true,
-    signal: opts.signal,
-  });
+export function lockTimetrack(c: ActitimeClient, range: LockRange, opts: CallOptions = {}): Promise<void> {
+  return setLock(c, 'lock', range, opts);
 }
 
-export async function unlockTimetrack(
+export function unlockTimetrack(c: ActitimeClient, range: LockRange, opts: CallOptions = {}): Promise<void> {
+  return setLock(c, 'unlock', range, opts);
+}
+
+async function setLock(
   c: ActitimeClient,
-  range: { dateFrom: string; dateTo: string; userIds?: number[] },
-  opts: CallOptions = {},
+  action: 'lock' | 'unlock',
+  range: LockRange,
+  opts: CallOptions,
 ): Promise<void> {
   await c.request({
     method: 'POST',
-    path: ['timetrack', 'unlock'],
+    path: ['timetrack', action],
     body: range,
     idempotent: true,
     signal: opts.signal,
