@@ -250,7 +250,8 @@ function notFound(
     ? `only archived ${plural(what)} match; pass includeArchived: true to use them`
     : candidates.length > 0
       ? `did you mean one of the candidates? Call again with its id or exact name`
-      : `check the spelling, or search for the ${what} first`;
+      : // actiTIME lists only what the account may see, so "no such name" may mean "not visible to you".
+        `check the spelling, or search for the ${what} first; it may also be outside what this account can see`;
   const error = new ToolError('not_found', `${field}: no ${what} named ${quote(query)}`, {
     field,
     candidates: candidates.slice(0, MAX_CANDIDATES),
