@@ -2,27 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { dateRange, isoDayOfWeek } from '../../src/simulator/dates.js';
 import { INJECTION_TASK_ID } from '../../src/simulator/seed.js';
 import { Store } from '../../src/simulator/store.js';
-import type { SimulatorLimits } from '../../src/simulator/types.js';
+import { DEFAULT_LIMITS } from '../../src/simulator/rate-limit.js';
 import { HOLIDAYS, LOCKED_FROM, LOCKED_TO, noonClock, TODAY, W0, week } from './demo-calendar.js';
-
-const LIMITS: SimulatorLimits = {
-  perSecond: 100,
-  perMinute: 1000,
-  secondWindowMs: 1000,
-  minuteWindowMs: 60_000,
-  banFailures: 3,
-  banWindowMs: 10_000,
-  banDurationMs: 60_000,
-  maxBatchSize: 100,
-  maxQueryLimit: 1000,
-};
 
 function makeStore(today = TODAY, seed: 'demo' | 'empty' = 'demo'): Store {
   return new Store({
     seed,
     today,
     now: noonClock(today),
-    limits: LIMITS,
+    limits: { ...DEFAULT_LIMITS },
     apiBaseUrl: 'http://127.0.0.1:1/api/v1',
   });
 }

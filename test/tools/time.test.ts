@@ -12,6 +12,7 @@ import { errorOf, type Connected } from '../helpers/mcp.js';
 import { api } from '../helpers/simulator.js';
 import { LOCKED_FROM, TODAY, week } from '../simulator/demo-calendar.js';
 import { ok, world, writesOf, type World } from './time-support.js';
+import type { TimesheetDay } from '../../src/domain/timesheet.js';
 
 type Entry = {
   task: string;
@@ -28,20 +29,10 @@ type Entry = {
   error?: { key?: string; kind?: string; message: string; hint?: string; status?: number };
 };
 type LogOut = { entries: Entry[]; summary: Record<string, number>; timeZone: string; dryRun?: boolean };
-type Day = {
-  date: string;
-  scheduled: number;
-  logged: number;
-  leave: number;
-  missing: number;
-  overtime: number;
-  hm: string;
-  approved: boolean | null;
-};
 type Sheet = {
   user: { id: number; name: string };
   period: { from: string; to: string; timeZone: string; weekStart: number };
-  days: Day[];
+  days: TimesheetDay[];
   tasks: Array<{ id: number; path: string; minutes: number[]; total: number; hm: string }>;
   projects: Array<{ id: number; path: string; total: number }>;
   leave: Array<{ id: number; name: string; minutes: number[]; total: number }>;
