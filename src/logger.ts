@@ -16,18 +16,41 @@ export function registerSecret(value: string | undefined): void {
   }
 }
 
-// Bounded quantifiers keep these linear on hostile input (SEC-CR-05).
+// Bounded quantifiers keep these linear on hostile input (SEC-CR-05). Only what is a credential by its form
+// is replaced: a header value, URL userinfo, a secret-named parameter or field. A word after "Basic" or
+// "Bearer" in ordinary text ("Basic training review") is left alone; see the two checks below.
 const PATTERNS: Array<[RegExp, string]> = [
   [/(authorization\s*[:=]\s*)(basic|bearer)?\s*[^\s,;"'}]{1,4096}/gi, '$1[redacted]'],
-  [/\b(basic|bearer)\s+[A-Za-z0-9+/=._~-]{8,4096}/gi, '$1 [redacted]'],
   [/(\/\/)[^/\s:@]{1,256}:[^/\s@]{1,256}@/g, '$1[redacted]@'],
   [/([?&](?:password|passwd|pwd|token|secret|api[_-]?key)=)[^&\s#"']{1,4096}/gi, '$1[redacted]'],
   [/("(?:password|authorization)"\s*:\s*")[^"]{0,4096}"/gi, '$1[redacted]"'],
 ];
 
+const BASIC = /\b(Basic)\s+([A-Za-z0-9+/]{4,4096}={0,2})(?![A-Za-z0-9+/=])/gi;
+const BEARER = /\b(Bearer)\s+([A-Za-z0-9._~+/-]{20,4096}={0,2})(?![A-Za-z0-9._~+/=-])/gi;
+
+/** A Basic credential is base64 of `user:password`: printable text with a colon once decoded. */
+function isBasicCredential(token: string): boolean {
+  if (token.length % 4 === 1) return false;
+  const decoded = Buffer.from(token, 'base64').toString('utf8');
+  // eslint-disable-next-line no-control-regex -- a decoded credential has no control characters
+  return decoded.includes(':') && !/[\u0000-\u001f\u007f\ufffd]/.test(decoded);
+}
+
+/** An opaque bearer token mixes letters and digits; no word of a sentence is 20 characters of that. */
+function isBearerToken(token: string): boolean {
+  return /[0-9]/.test(token) && /[A-Za-z]/.test(token);
+}
+
 export function redact(text: string): string {
   let out = text;
   for (const [re, replacement] of PATTERNS) out = out.replace(re, replacement);
+  out = out.replace(BASIC, (all, scheme: string, token: string) =>
+    isBasicCredential(token) ? `${scheme} [redacted]` : all,
+  );
+  out = out.replace(BEARER, (all, scheme: string, token: string) =>
+    isBearerToken(token) ? `${scheme} [redacted]` : all,
+  );
   for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
   return out;
 }

@@ -10,6 +10,8 @@ import {
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
 
+import type { CallScope } from './actitime/call-scope.js';
+import { TimeoutError } from './actitime/errors.js';
 import { capUntrusted } from './domain/sanitize.js';
 import { registerPrompts } from './prompts/index.js';
 import { registerResources } from './resources/index.js';
@@ -77,21 +79,56 @@ export function buildServer(ctx: ServerContext, options: BuildServerOptions = {}
     if (!parsed.success) {
       return { content: [{ type: 'text', text: JSON.stringify(zodErrorBody(parsed.error)) }], isError: true };
     }
-    const toolCtx = createToolContext(ctx, lookups, extra);
+    // One signal, one deadline and one request budget for everything this call sends; ending the scope drops
+    // whatever it still has queued (docs/reliability.md).
+    const scope = ctx.client.openCall(extra.signal);
+    const toolCtx = createToolContext(ctx, lookups, { ...extra, signal: scope.signal });
     const started = Date.now();
     try {
-      const result = await tool.handler(parsed.data, toolCtx);
+      const result = await withinDeadline(tool.handler(parsed.data, toolCtx), scope);
       ctx.logger.debug(`tool ${name} succeeded`, { ms: Date.now() - started });
       return formatSuccess(name, result, tool.outputSchema, ctx.logger);
     } catch (err) {
       ctx.logger.debug(`tool ${name} failed`, { ms: Date.now() - started, kind: errorKind(err) });
       return formatError(name, err, ctx.logger);
+    } finally {
+      scope.end();
     }
   });
 
   registerResources(server, ctx);
   registerPrompts(server, ctx);
   return server;
+}
+
+/** Longest a handler may run past its deadline before the call is answered without it. */
+const DEADLINE_GRACE_MS = 1000;
+
+/**
+ * The handler's outcome, or a call timeout shortly after the deadline if the handler has not finished by then:
+ * the deadline aborts every request of the call, so a handler normally reports within milliseconds; this is the
+ * backstop that keeps the answer ahead of the MCP client's own timeout whatever a handler awaits.
+ */
+function withinDeadline<T>(work: Promise<T>, scope: CallScope): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => {
+        work.catch(() => undefined);
+        reject(new TimeoutError('call', scope.deadlineMs));
+      },
+      Math.max(0, scope.remainingMs()) + Math.min(DEADLINE_GRACE_MS, scope.deadlineMs / 10),
+    );
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
 }
 
 function errorKind(err: unknown): string {

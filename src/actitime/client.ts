@@ -2,12 +2,15 @@
  * ActitimeClient: the single way to talk to actiTIME. request() = path encoding → limiter → one HTTP attempt →
  * retry policy → zod parse. It knows nothing about MCP; resources/*.ts wrap it per endpoint.
  *
- * Safety rules enforced here rather than by callers:
+ * Safety rules enforced here rather than by callers (docs/reliability.md):
  * - a write is retried only where it cannot double-apply (retry.ts); otherwise the error says it may have been
  *   applied (`maybeApplied`);
- * - credentials are proven by one request before others are sent, and one 401 stops all further requests with
- *   them, so this process can never collect the three failed logins that ban the IP;
- * - `ip_banned` stops all requests for the ban's duration.
+ * - until a 2xx answer has proven the credentials, requests go one at a time, and one 401 stops all further
+ *   requests with them: a wrong password costs exactly one failed sign-in per process, whatever 5xx, 429 or
+ *   timeouts came first, so this process can never collect the three failed logins that ban the IP;
+ * - `ip_banned` stops all requests for the ban's duration;
+ * - a request made with a call scope's signal (call-scope.ts) shares that call's deadline and request budget;
+ * - a Retry-After beyond `maxRetryAfterMs` fails the call at once and pauses the others no longer than that.
  */
 import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
@@ -20,10 +23,12 @@ import {
   CancelledError,
   InvalidRequestError,
   NetworkError,
+  RateLimitedError,
   ResponseTooLargeError,
   TimeoutError,
   UnexpectedResponseError,
 } from './errors.js';
+import { CallScope, scopeOf } from './call-scope.js';
 import { HttpTransport, formatMs, type AttemptResult } from './http.js';
 import { RequestLimiter, rateLimitedError } from './limiter.js';
 import { buildPath, buildQuery, type PathSegment, type Query } from './path.js';
@@ -61,6 +66,8 @@ export interface RequestOptions<T = unknown> {
 export interface ResponseMeta<T> {
   data: T;
   status: number;
+  /** Response headers, lower-cased. */
+  headers: Record<string, string>;
   /** Attempts sent to the server for this call. */
   attempts: number;
   /**
@@ -88,8 +95,6 @@ export interface ClientStats {
   rateLimited: number;
 }
 
-const CLOSED_MESSAGE = 'the actiTIME client is closed';
-
 interface Deferred {
   promise: Promise<void>;
   resolve: () => void;
@@ -100,6 +105,9 @@ function deferred(): Deferred {
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
 }
+
+/** A write is not started with less than this share of its call's deadline left (it would likely time out). */
+const MIN_WRITE_SHARE = 0.02;
 
 export class ActitimeClient {
   readonly config: ResolvedClientConfig;
@@ -151,30 +159,46 @@ export class ActitimeClient {
     return this.closed;
   }
 
+  /**
+   * A scope for one tool call: pass its `signal` to every request the call makes, and `end()` it when the call
+   * is over. Its deadline and request budget come from this client's configuration.
+   */
+  openCall(parent?: AbortSignal): CallScope {
+    return new CallScope({
+      ...(parent ? { parent } : {}),
+      deadlineMs: this.config.deadlineMs,
+      maxRequests: this.config.callMaxRequests,
+      now: this.clock,
+    });
+  }
+
   /** The parsed body (or undefined for 204), validated by `schema` when given. */
   async request<T = unknown>(opts: RequestOptions<T>): Promise<T> {
     return (await this.send(opts)).data;
   }
 
-  /** Like request(), with status, attempt count and the DELETE-gone-on-retry flag. */
+  /** Like request(), with status, headers, attempt count and the DELETE-gone-on-retry flag. */
   async send<T = unknown>(opts: RequestOptions<T>): Promise<ResponseMeta<T>> {
-    if (this.closed) throw new CancelledError(CLOSED_MESSAGE);
+    if (this.closed) throw new CancelledError('closed');
     const { method } = opts;
     const pathOnly = buildPath(opts.path);
     const target = pathOnly + buildQuery(opts.query);
     if (opts.body !== undefined && (method === 'GET' || method === 'DELETE')) {
-      throw new InvalidRequestError(`${method} requests carry no body`, 'body');
+      throw new InvalidRequestError('body_not_allowed', 'body');
     }
     const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     const route = `${method} ${pathOnly}`;
     const safety = requestSafety(method, opts.idempotent);
     const isWrite = method !== 'GET';
     const weight = Math.max(1, Math.floor(opts.weight ?? 1));
-    const deadlineAt = this.clock() + this.config.deadlineMs;
+    // A call scope carries the whole call's deadline; a bare request gets one of its own.
+    const scope = scopeOf(opts.signal);
+    const deadlineMs = scope ? scope.deadlineMs : this.config.deadlineMs;
+    const deadlineAt = this.clock() + (scope ? scope.remainingMs() : deadlineMs);
+    const minWriteMs = deadlineMs * MIN_WRITE_SHARE;
     const linked = new LinkedSignal(
       [opts.signal],
-      this.config.deadlineMs,
-      `actiTIME did not answer within ${formatMs(this.config.deadlineMs)}`,
+      scope ? undefined : { inMs: deadlineMs, lengthMs: deadlineMs },
     );
     this.active.add(linked);
     const state = { attempts: 0, ambiguousRetries: 0 };
@@ -190,13 +214,17 @@ export class ActitimeClient {
         let dispatched = false;
         const started = this.clock();
         try {
+          scope?.spend(weight);
           result = await this.limiter.run(
             { write: isWrite, weight, signal: linked.signal, deadlineAt, retry: state.attempts > 0 },
             (slot) => {
+              const remaining = deadlineAt - this.clock();
+              // Too late to start a write that could still finish: refuse it unsent rather than leave it
+              // "maybe applied" at the deadline.
+              if (isWrite && remaining < minWriteMs) throw new TimeoutError('call', deadlineMs);
               dispatched = true;
               state.attempts++;
               this.stats.requests++;
-              const remaining = deadlineAt - this.clock();
               return this.transport.attempt({
                 method,
                 path: target,
@@ -208,9 +236,9 @@ export class ActitimeClient {
             },
           );
         } catch (err) {
-          failure =
-            err instanceof ActitimeError ? err : new NetworkError('the actiTIME request failed unexpectedly');
+          failure = err instanceof ActitimeError ? err : new NetworkError('failed');
         } finally {
+          if (!dispatched) scope?.refund(weight);
           if (isProbe) this.settleProbe(result);
         }
 
@@ -225,6 +253,7 @@ export class ActitimeClient {
               return {
                 data: this.parse(opts.schema, result.body),
                 status: result.status,
+                headers: result.headers,
                 attempts: state.attempts,
                 goneOnRetry: false,
               };
@@ -236,11 +265,16 @@ export class ActitimeClient {
           }
           failure = result.error;
         }
-        failure ??= new NetworkError('the actiTIME request failed unexpectedly');
+        failure ??= new NetworkError('failed');
 
         // The call's own signal ended it (cancel, deadline, shutdown): never retried.
         if (linked.signal.aborted && (failure instanceof CancelledError || failure instanceof TimeoutError)) {
           if (isWrite && (dispatched || ambiguousBefore)) markMaybeApplied(failure);
+          throw failure;
+        }
+        // Refused before sending (call budget, too close to the deadline): nothing happened.
+        if (!dispatched && !(failure instanceof ActitimeApiError)) {
+          if (isWrite && ambiguousBefore) markMaybeApplied(failure);
           throw failure;
         }
 
@@ -267,7 +301,13 @@ export class ActitimeClient {
               `actiTIME ${route}: not found on retry; the first attempt most probably deleted it`,
             );
             if (CACHED_RESOURCES.has(resource)) this.cache.invalidate(resource);
-            return { data: undefined as T, status: 404, attempts: state.attempts, goneOnRetry: true };
+            return {
+              data: undefined as T,
+              status: 404,
+              headers: result?.headers ?? {},
+              attempts: state.attempts,
+              goneOnRetry: true,
+            };
           }
           if (failure.status === 429) this.stats.rateLimited++;
         }
@@ -284,7 +324,21 @@ export class ActitimeClient {
         if (isWrite && kind.kind === 'ambiguous' && CACHED_RESOURCES.has(resource))
           this.cache.invalidate(resource);
         const rateLimited = failure instanceof ActitimeApiError && failure.status === 429;
-        const retryAfter = rateLimited && result ? this.retryAfterFrom(result.headers) : undefined;
+        const asked = rateLimited && result ? this.retryAfterFrom(result.headers) : undefined;
+        if (asked && asked.ms > this.config.maxRetryAfterMs) {
+          // Not believed (actiTIME never asks for more than a minute): this call fails now, naming the wait;
+          // the others pause no longer than the cap.
+          this.limiter.budget.pauseUntil(this.clock() + this.config.maxRetryAfterMs);
+          this.log.warn(
+            `actiTIME ${route} answered 429 asking to wait ${asked.seconds} s, more than the ${formatMs(this.config.maxRetryAfterMs)} this client waits; giving up`,
+          );
+          throw new RateLimitedError(
+            asked.ms,
+            asked.seconds,
+            Math.round(this.config.maxRetryAfterMs / this.config.timeUnitMs),
+          );
+        }
+        const retryAfter = asked?.ms;
         const wait =
           retryAfter ??
           backoffDelayMs(
@@ -327,11 +381,28 @@ export class ActitimeClient {
     }
   }
 
+  /**
+   * Some operations of a batch were refused with 429 (nothing of them was applied): every call pauses until the
+   * window the answer's headers name has passed (one time unit when they name none), as for a 429 of a whole
+   * request. The next request then waits for the budget, or fails as rate-limited when that is past its call's
+   * deadline.
+   */
+  noteRateLimited(headers: Record<string, string>): void {
+    this.stats.rateLimited++;
+    const rate = parseRateHeaders(headers['x-ratelimit-remaining'], headers['x-ratelimit-reset']);
+    const asked = this.retryAfterFrom(headers);
+    const ms = Math.min(
+      asked?.ms ?? (rate ? rate.resetSeconds * this.config.timeUnitMs : this.config.timeUnitMs),
+      this.config.maxRetryAfterMs,
+    );
+    this.limiter.budget.pauseUntil(this.clock() + Math.max(ms, this.config.timeUnitMs));
+  }
+
   /** Aborts in-flight requests, drops queued ones, closes the connection pool. Leaves no timers. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const linked of this.active) linked.abort(new CancelledError(CLOSED_MESSAGE));
+    for (const linked of this.active) linked.abort(new CancelledError('closed'));
     this.probe?.resolve();
     await this.limiter.close();
     if (this.ownsDispatcher) await (this.dispatcher as Pool).destroy().catch(() => undefined);
@@ -341,21 +412,18 @@ export class ActitimeClient {
     if (!schema) return body as T;
     const parsed = schema.safeParse(body);
     if (parsed.success) return parsed.data;
-    const field = firstIssuePath(parsed.error);
-    throw new UnexpectedResponseError(`unexpected response from actiTIME (field ${field})`, field);
+    throw new UnexpectedResponseError('schema', firstIssuePath(parsed.error));
   }
 
-  private retryAfterFrom(headers: Record<string, string>): number | undefined {
-    const opts = {
-      nowMs: this.wallNow(),
-      timeUnitMs: this.config.timeUnitMs,
-      maxMs: this.config.maxRetryAfterMs,
-    };
-    const parsed = parseRetryAfter(headers['retry-after'], opts);
-    if (parsed !== undefined) return parsed;
+  /** What a 429 asks: Retry-After, else X-Ratelimit-Reset with nothing remaining; in ms and as sent. */
+  private retryAfterFrom(headers: Record<string, string>): { ms: number; seconds: number } | undefined {
+    const unit = this.config.timeUnitMs;
+    const seconds = parseRetryAfter(headers['retry-after'], { nowMs: this.wallNow() });
+    if (seconds !== undefined) return { ms: Math.round(seconds * unit), seconds: Math.ceil(seconds) };
     const rate = parseRateHeaders(headers['x-ratelimit-remaining'], headers['x-ratelimit-reset']);
-    if (rate && rate.remaining === 0)
-      return Math.min(Math.round(rate.resetSeconds * this.config.timeUnitMs), opts.maxMs);
+    if (rate && rate.remaining === 0) {
+      return { ms: Math.round(rate.resetSeconds * unit), seconds: Math.ceil(rate.resetSeconds) };
+    }
     return undefined;
   }
 
@@ -371,24 +439,28 @@ export class ActitimeClient {
     ambiguousBefore: boolean,
     rateLimitWait: number | undefined,
   ): ActitimeError {
-    if (rateLimitWait !== undefined) return rateLimitedError(rateLimitWait, this.config.timeUnitMs);
+    if (rateLimitWait !== undefined) {
+      const err = rateLimitedError(rateLimitWait, this.config.timeUnitMs);
+      return ambiguousBefore && isWrite ? markMaybeApplied(err) : err;
+    }
     if (isWrite && (kind.kind === 'ambiguous' || ambiguousBefore)) markMaybeApplied(failure);
     return failure;
   }
 
   private throwIfBlocked(): void {
-    if (this.closed) throw new CancelledError(CLOSED_MESSAGE);
+    if (this.closed) throw new CancelledError('closed');
     const auth = this.authError;
-    if (auth) throw new ActitimeApiError(auth.status, auth.key, auth.message, auth.fields);
+    if (auth) throw new ActitimeApiError(auth.status, auth.key, auth.upstreamMessage, auth.fields);
     const ban = this.banError;
     if (ban && this.clock() < this.bannedUntil) {
-      throw new ActitimeApiError(ban.status, ban.key, ban.message, ban.fields);
+      throw new ActitimeApiError(ban.status, ban.key, ban.upstreamMessage, ban.fields);
     }
   }
 
   /**
-   * Until one response has proven the credentials, requests go one at a time: a wrong password then costs
-   * exactly one 401, never the three that ban the IP. Returns true when the caller is that probe.
+   * Until a 2xx answer has proven the credentials, requests go one at a time: a wrong password then costs
+   * exactly one 401, never the three that ban the IP, whatever answers (5xx, 429, timeouts) came before it.
+   * Returns true when the caller is that probe.
    */
   private async awaitCredentialCheck(signal: AbortSignal): Promise<boolean> {
     while (!this.credentialsVerified) {
@@ -402,12 +474,9 @@ export class ActitimeClient {
     return false;
   }
 
+  /** Only a 2xx proves the credentials: a 5xx may come from a proxy, or from a server that never checked them. */
   private settleProbe(result: AttemptResult | undefined): void {
-    if (result) {
-      const { status, error } = result;
-      const banned = error instanceof ActitimeApiError && error.shortKey === 'ip_banned';
-      if (status !== 401 && status !== 429 && !banned) this.credentialsVerified = true;
-    }
+    if (result && result.status >= 200 && result.status < 300) this.credentialsVerified = true;
     const probe = this.probe;
     this.probe = undefined;
     probe?.resolve();

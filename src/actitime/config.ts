@@ -31,14 +31,22 @@ export interface ClientConfig {
   password: string;
   /** One attempt, headers and body together. */
   attemptTimeoutMs?: number;
-  /** The whole call: queueing, attempts and waits. Below the MCP client's 60 s request timeout. */
+  /**
+   * One tool call (a call scope), or one bare request: queueing, attempts and waits together. Below the MCP
+   * client's 60 s request timeout, so a result (or a "may have been applied") always arrives before it gives up.
+   */
   deadlineMs?: number;
+  /**
+   * Requests one tool call may send (a batch counts one per operation). Default: half a minute of the account's
+   * per-minute budget, so one call can never starve the others for long.
+   */
+  callMaxRequests?: number;
   maxRetries?: number;
   backoffBaseMs?: number;
   backoffCapMs?: number;
   /**
-   * Longest Retry-After believed; larger values are capped to this (a wait beyond the deadline still fails at
-   * once, naming it). Default 600 time units.
+   * Longest Retry-After believed. actiTIME never asks for more than a minute; a larger value fails its call at
+   * once (naming the wait) and pauses the other calls no longer than this. Default 120 time units.
    */
   maxRetryAfterMs?: number;
   /** Milliseconds in one "second" of Retry-After / X-Ratelimit-Reset and of the rate windows. Tests scale it. */
@@ -67,7 +75,7 @@ export const DEFAULT_LIMITS: RateLimits = {
 
 export const DEFAULTS = {
   attemptTimeoutMs: 15_000,
-  deadlineMs: 45_000,
+  deadlineMs: 50_000,
   maxRetries: 3,
   backoffBaseMs: 500,
   backoffCapMs: 8_000,
@@ -174,6 +182,12 @@ export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig 
       3_600_000,
     ),
     deadlineMs: checkNumber('ACTITIME_DEADLINE_MS', config.deadlineMs ?? DEFAULTS.deadlineMs, 1, 3_600_000),
+    callMaxRequests: checkNumber(
+      'ACTITIME_CALL_MAX_REQUESTS',
+      config.callMaxRequests ?? Math.max(1, Math.floor(limits.perMinute / 2)),
+      1,
+      1_000_000,
+    ),
     maxRetries: checkNumber('ACTITIME_MAX_RETRIES', config.maxRetries ?? DEFAULTS.maxRetries, 0, 10),
     backoffBaseMs,
     backoffCapMs: checkNumber(
@@ -184,7 +198,7 @@ export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig 
     ),
     maxRetryAfterMs: checkNumber(
       'maxRetryAfterMs',
-      config.maxRetryAfterMs ?? 600 * timeUnitMs,
+      config.maxRetryAfterMs ?? 120 * timeUnitMs,
       0,
       36_000_000,
     ),
@@ -214,7 +228,8 @@ function intFromEnv(env: Record<string, string | undefined>, name: string): numb
 
 /**
  * Reads ACTITIME_URL, ACTITIME_USERNAME, ACTITIME_PASSWORD, ACTITIME_ALLOW_INSECURE=1 and the optional tuning
- * variables ACTITIME_TIMEOUT_MS, ACTITIME_DEADLINE_MS, ACTITIME_MAX_RETRIES, ACTITIME_RATE_PER_SECOND,
+ * variables ACTITIME_TIMEOUT_MS, ACTITIME_DEADLINE_MS, ACTITIME_CALL_MAX_REQUESTS, ACTITIME_MAX_RETRIES,
+ * ACTITIME_RATE_PER_SECOND,
  * ACTITIME_RATE_PER_MINUTE, ACTITIME_MAX_CONCURRENT, ACTITIME_MAX_RESPONSE_BYTES. `overrides` win over env.
  */
 export function clientConfigFromEnv(
@@ -229,6 +244,7 @@ export function clientConfigFromEnv(
     allowInsecure: insecure === '1' || insecure === 'true' || insecure === 'yes',
     attemptTimeoutMs: intFromEnv(env, 'ACTITIME_TIMEOUT_MS'),
     deadlineMs: intFromEnv(env, 'ACTITIME_DEADLINE_MS'),
+    callMaxRequests: intFromEnv(env, 'ACTITIME_CALL_MAX_REQUESTS'),
     maxRetries: intFromEnv(env, 'ACTITIME_MAX_RETRIES'),
     maxResponseBytes: intFromEnv(env, 'ACTITIME_MAX_RESPONSE_BYTES'),
     limits: {
@@ -257,7 +273,7 @@ export function describeClientConfig(config: ClientConfig | ResolvedClientConfig
   return (
     `actiTIME ${url.origin}${url.pathname}${scheme} as user ${mask(resolved.username)} (password ******); ` +
     `limits ${limits.perSecond}/s, ${limits.perMinute}/min, ${limits.maxConcurrent} concurrent; ` +
-    `timeout ${resolved.attemptTimeoutMs} ms per attempt, ${resolved.deadlineMs} ms per call, ${resolved.maxRetries} retries`
+    `timeout ${resolved.attemptTimeoutMs} ms per attempt, ${resolved.deadlineMs} ms and ${resolved.callMaxRequests} requests per call, ${resolved.maxRetries} retries`
   );
 }
 

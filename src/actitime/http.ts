@@ -10,7 +10,7 @@ import { redact } from '../logger.js';
 import {
   ActitimeApiError,
   ActitimeError,
-  ConfigError,
+  endpointError,
   NetworkError,
   ResponseTooLargeError,
   TimeoutError,
@@ -51,10 +51,6 @@ export interface TransportOptions {
 }
 
 const MAX_MESSAGE = 300;
-
-export const AUTH_FAILED_MESSAGE = 'authentication failed, check ACTITIME_USERNAME/ACTITIME_PASSWORD';
-export const IP_BANNED_MESSAGE =
-  'actiTIME has temporarily banned this IP address after failed logins; wait about a minute, then check ACTITIME_USERNAME/ACTITIME_PASSWORD';
 
 export class HttpTransport {
   private readonly authorization: string;
@@ -103,7 +99,7 @@ export class HttpTransport {
       );
       return interpret(response.statusCode, responseHeaders, bytes);
     } catch (err) {
-      if (timedOut) throw new TimeoutError(`actiTIME did not answer within ${formatMs(input.timeoutMs)}`);
+      if (timedOut) throw new TimeoutError('attempt', input.timeoutMs);
       if (signal.aborted) throw abortError(signal);
       if (err instanceof ActitimeError) throw err;
       throw mapTransportError(err, this.opts.host);
@@ -159,7 +155,7 @@ function interpret(status: number, headers: Record<string, string>, bytes: Buffe
         status,
         headers,
         body: undefined,
-        error: new UnexpectedResponseError('unexpected response from actiTIME (HTML instead of JSON)'),
+        error: new UnexpectedResponseError('html'),
       };
     }
     try {
@@ -169,7 +165,7 @@ function interpret(status: number, headers: Record<string, string>, bytes: Buffe
         status,
         headers,
         body: undefined,
-        error: new UnexpectedResponseError('unexpected response from actiTIME (malformed JSON)'),
+        error: new UnexpectedResponseError('malformed_json'),
       };
     }
   }
@@ -178,31 +174,10 @@ function interpret(status: number, headers: Record<string, string>, bytes: Buffe
       status,
       headers,
       body: undefined,
-      error: new ConfigError(
-        `actiTIME answered with a redirect (HTTP ${status}); check ACTITIME_URL`,
-        'ACTITIME_URL',
-      ),
+      error: endpointError({ reason: 'redirect', status }),
     };
   }
   return { status, headers, body: undefined, error: apiErrorFrom(status, text) };
-}
-
-const STATUS_MESSAGES: Record<number, string> = {
-  400: 'actiTIME rejected the request',
-  401: AUTH_FAILED_MESSAGE,
-  403: 'actiTIME denied access to the object or operation',
-  404: 'not found in actiTIME',
-  405: 'actiTIME does not support this operation',
-  409: 'actiTIME reported a conflict',
-  415: 'actiTIME rejected the content type',
-  422: 'actiTIME could not process the request',
-  429: 'actiTIME rate limit',
-};
-
-function statusMessage(status: number): string {
-  const text =
-    STATUS_MESSAGES[status] ?? (status >= 500 ? 'actiTIME server error' : 'actiTIME request failed');
-  return `${text} (HTTP ${status})`;
 }
 
 /** Control characters stripped, secrets redacted, length capped: the API's text is data, not ours. */
@@ -225,28 +200,19 @@ export function apiErrorFrom(status: number, text: string): ActitimeApiError {
   return apiErrorFromBody(status, parsed);
 }
 
-/** Same, from an already parsed body (batch sub-responses). */
+/** Same, from an already parsed body (batch sub-responses). Keeps the key and message as actiTIME sent them. */
 export function apiErrorFromBody(status: number, body: unknown): ActitimeApiError {
-  let key = 'unknown';
+  let key: string | undefined;
   let message: string | undefined;
   let fields: string | undefined;
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
     const b = body as Record<string, unknown>;
-    if (typeof b.key === 'string' && b.key.length > 0) key = cleanApiText(b.key, 100);
+    if (typeof b.key === 'string' && b.key.trim() !== '') key = cleanApiText(b.key, 100);
     if (typeof b.message === 'string' && b.message.trim()) message = cleanApiText(b.message);
     if (typeof b.fields === 'string') fields = cleanApiText(b.fields, 200);
     else if (Array.isArray(b.fields)) fields = cleanApiText(b.fields.map(String).join(', '), 200);
   }
-  const short = key.replace(/^api\.error\./, '');
-  if (status === 401) {
-    message =
-      short === 'user_cannot_be_authorized'
-        ? `${AUTH_FAILED_MESSAGE} (actiTIME: the user is disabled, not activated or not yet hired)`
-        : AUTH_FAILED_MESSAGE;
-  } else if (status === 403 && short === 'ip_banned') {
-    message = IP_BANNED_MESSAGE;
-  }
-  return new ActitimeApiError(status, key, message ?? statusMessage(status), fields);
+  return new ActitimeApiError(status, key, message, fields);
 }
 
 const TLS_CODES = /^(CERT_|ERR_TLS_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_)/;
@@ -263,16 +229,10 @@ function errorCode(err: unknown): string | undefined {
 /** undici / socket failures → our error classes, without carrying the original object. */
 export function mapTransportError(err: unknown, host: string): ActitimeError {
   const code = errorCode(err);
-  if (code === 'ENOTFOUND') {
-    return new ConfigError(`cannot resolve the actiTIME host ${host}; check ACTITIME_URL`, 'ACTITIME_URL');
-  }
-  if (code && TLS_CODES.test(code)) {
-    return new ConfigError(
-      `the TLS certificate of ${host} is not trusted (${code}); check ACTITIME_URL`,
-      'ACTITIME_URL',
-    );
-  }
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return new TimeoutError();
+  if (code === 'ENOTFOUND') return endpointError({ reason: 'dns', host });
+  if (code && TLS_CODES.test(code)) return endpointError({ reason: 'tls', host, code });
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+    return new TimeoutError('attempt');
   if (
     code === 'ECONNREFUSED' ||
     code === 'EHOSTUNREACH' ||
@@ -280,7 +240,7 @@ export function mapTransportError(err: unknown, host: string): ActitimeError {
     code === 'EAI_AGAIN' ||
     code === 'UND_ERR_CONNECT_TIMEOUT'
   ) {
-    return new NetworkError(`cannot reach actiTIME at ${host}`, code);
+    return new NetworkError('refused', host, code);
   }
-  return new NetworkError(`the connection to actiTIME at ${host} was interrupted`, code ?? 'ECONNRESET');
+  return new NetworkError('reset', host, code ?? 'ECONNRESET');
 }

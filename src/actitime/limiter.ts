@@ -139,7 +139,7 @@ export class RateBudget {
 
   /** Waits (FIFO) until `weight` requests may be sent, then records them as in flight. */
   acquire(weight: number, signal: AbortSignal, deadlineAt = Infinity): Promise<Ticket> {
-    if (this.closed) return Promise.reject(new CancelledError('the actiTIME client is closed'));
+    if (this.closed) return Promise.reject(new CancelledError('closed'));
     if (signal.aborted) return Promise.reject(abortError(signal));
     return new Promise<Ticket>((resolve, reject) => {
       const waiter: Waiter = { weight: Math.max(1, weight), deadlineAt, resolve, reject, settled: false };
@@ -256,7 +256,7 @@ export class RateBudget {
     for (const w of this.waiters.splice(0)) {
       if (w.settled) continue;
       w.settled = true;
-      w.reject(new CancelledError('the actiTIME client is closed'));
+      w.reject(new CancelledError('closed'));
     }
   }
 
@@ -265,9 +265,10 @@ export class RateBudget {
   }
 }
 
+/** A wait of `waitMs` (on the client's clock) as actiTIME's whole seconds of `timeUnitMs`. */
 export function rateLimitedError(waitMs: number, timeUnitMs: number): RateLimitedError {
   const seconds = Math.max(1, Math.ceil(waitMs / timeUnitMs));
-  return new RateLimitedError(`actiTIME rate limit; retry after ~${seconds} s`, Math.round(waitMs));
+  return new RateLimitedError(Math.round(waitMs), seconds);
 }
 
 export interface ScheduleOptions {
@@ -301,7 +302,6 @@ export interface LimiterCounts {
   running: number;
 }
 
-const CLOSED = 'the actiTIME client is closed';
 /** bottleneck: 0 runs first, 5 is its default. */
 const PRIORITY_NEW = 5;
 const PRIORITY_RETRY = 2;
@@ -371,7 +371,7 @@ export class RequestLimiter {
    * `fn` starts rejects at once and sends nothing.
    */
   run<T>(opts: ScheduleOptions, fn: (slot: Slot) => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new CancelledError(CLOSED));
+    if (this.closed) return Promise.reject(new CancelledError('closed'));
     const { signal } = opts;
     if (signal.aborted) return Promise.reject(abortError(signal));
     if (!opts.retry && this.counts.queued >= this.highWater) return Promise.reject(new BusyError());
@@ -410,9 +410,7 @@ export class RequestLimiter {
           const value = await this.send(opts, fn, call);
           answer(() => resolve(value));
         } catch (err) {
-          answer(() =>
-            reject(err instanceof Error ? err : new NetworkError('the actiTIME request failed unexpectedly')),
-          );
+          answer(() => reject(err instanceof Error ? err : new NetworkError('failed')));
         }
       };
       const priority = opts.retry ? PRIORITY_RETRY : PRIORITY_NEW;
@@ -490,7 +488,7 @@ export class RequestLimiter {
   /** bottleneck refused or dropped a job: the queue bound, or close(). */
   private refusal(err: unknown): ActitimeError {
     if (err instanceof ActitimeError) return err;
-    return this.closed ? new CancelledError(CLOSED) : new BusyError();
+    return this.closed ? new CancelledError('closed') : new BusyError();
   }
 
   /** Drops every queued job (CancelledError) and waits for running ones to end. Leaves no timers. */
@@ -503,7 +501,7 @@ export class RequestLimiter {
     this.closed = true;
     this.budget.close();
     const limiters = this.writeLane ? [this.writeLane, this.slots] : [this.slots];
-    const stop = { dropWaitingJobs: true, dropErrorMessage: CLOSED, enqueueErrorMessage: CLOSED };
+    const stop = { dropWaitingJobs: true, dropErrorMessage: 'closed', enqueueErrorMessage: 'closed' };
     await Promise.all(limiters.map((l) => l.stop(stop)));
     await Promise.all(limiters.map((l) => l.disconnect()));
   }

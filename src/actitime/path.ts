@@ -17,33 +17,29 @@ const FORBIDDEN = /[/\\?#%\u0000-\u001f\u007f]/;
 /** One path segment, percent-encoded; throws InvalidRequestError for anything that is not a plain value. */
 export function encodeSegment(value: PathSegment): string {
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value))
-      throw new InvalidRequestError(`invalid id ${String(value)}: not an integer`, 'id');
+    if (!Number.isSafeInteger(value)) throw new InvalidRequestError('not_integer', 'id');
     return String(value);
   }
-  if (typeof value !== 'string') throw new InvalidRequestError('invalid path segment', 'id');
-  if (value === '' || value.trim() === '') throw new InvalidRequestError('invalid id: empty', 'id');
-  if (value === '.' || value === '..') throw new InvalidRequestError('invalid id: dot segment', 'id');
-  if (value.length > MAX_SEGMENT_LENGTH) throw new InvalidRequestError('invalid id: too long', 'id');
+  if (typeof value !== 'string') throw new InvalidRequestError('not_a_segment', 'id');
+  if (value === '' || value.trim() === '') throw new InvalidRequestError('empty', 'id');
+  if (value === '.' || value === '..') throw new InvalidRequestError('dot_segment', 'id');
+  if (value.length > MAX_SEGMENT_LENGTH) throw new InvalidRequestError('too_long', 'id');
   if (FORBIDDEN.test(value)) {
-    throw new InvalidRequestError(
-      'invalid id: contains a character that is not allowed (/ \\ ? # % or control)',
-      'id',
-    );
+    throw new InvalidRequestError('forbidden_character', 'id');
   }
   return encodeURIComponent(value);
 }
 
 /** `/a/b/c` from segments, each encoded by encodeSegment. */
 export function buildPath(segments: readonly PathSegment[]): string {
-  if (segments.length === 0) throw new InvalidRequestError('empty path');
+  if (segments.length === 0) throw new InvalidRequestError('empty_path');
   return '/' + segments.map(encodeSegment).join('/');
 }
 
 function queryValue(key: string, value: Exclude<QueryValue, undefined | null>): string {
   if (Array.isArray(value)) return value.map((v) => queryValue(key, v)).join(',');
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new InvalidRequestError(`invalid value for ${key}`, key);
+    if (!Number.isFinite(value)) throw new InvalidRequestError('not_finite', key);
     return String(value);
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
@@ -60,8 +56,7 @@ export function buildQuery(query: Query | undefined): string {
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null) continue;
     // An empty id list is ambiguous ("none" or "all"); refusing it surfaces the caller's bug instead of guessing.
-    if (Array.isArray(value) && value.length === 0)
-      throw new InvalidRequestError(`${key} is an empty list`, key);
+    if (Array.isArray(value) && value.length === 0) throw new InvalidRequestError('empty_list', key);
     params.append(key, queryValue(key, value as Exclude<QueryValue, undefined | null>));
   }
   const text = params.toString().replace(/\+/g, '%20');

@@ -95,17 +95,15 @@ export function backoffDelayMs(retry: number, opts: BackoffOptions, random: () =
 export interface RetryAfterOptions {
   /** Wall clock (epoch ms), for HTTP-date values. */
   nowMs: number;
-  timeUnitMs: number;
-  /** Larger waits are capped to this. */
-  maxMs: number;
 }
 
-const DELAY_SECONDS = /^\s*(\d{1,10})(?:\.\d+)?\s*$/;
+const DELAY_SECONDS = /^\s*(\d{1,12})(?:\.\d+)?\s*$/;
 const HTTP_DATE = /^\s*(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s/i;
 
 /**
- * Retry-After as milliseconds, scaled by the time unit: delay-seconds or an HTTP-date. Negative, non-numeric
- * or unparsable values are `undefined` (treated as missing); absurdly large ones are capped (REL-RL-05).
+ * Retry-After in actiTIME seconds: delay-seconds or an HTTP-date. Negative, non-numeric or unparsable values
+ * are `undefined` (treated as missing, REL-RL-05). Large values are returned as they are: whether to believe
+ * them is the client's decision (its maxRetryAfterMs), and the error names what the server asked for.
  */
 export function parseRetryAfter(
   value: string | undefined | null,
@@ -121,7 +119,7 @@ export function parseRetryAfter(
     if (Number.isFinite(at)) seconds = Math.max(0, at - opts.nowMs) / 1000;
   }
   if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return undefined;
-  return Math.min(Math.round(seconds * opts.timeUnitMs), opts.maxMs);
+  return seconds;
 }
 
 /** X-Ratelimit-Remaining / -Reset as numbers; undefined when absent or not a plain non-negative integer. */
@@ -135,13 +133,8 @@ export function parseRateHeaders(
   return { remaining: r, resetSeconds: s };
 }
 
-export const MAYBE_APPLIED_NOTE = 'the change may or may not have been applied; re-read before retrying';
-
-/** Marks an error from a write that may have reached actiTIME, once. */
-export function markMaybeApplied(err: ActitimeError): ActitimeError {
-  if (!err.maybeApplied) {
-    err.maybeApplied = true;
-    err.message = `${err.message}; ${MAYBE_APPLIED_NOTE}`;
-  }
+/** Marks an error from a write that may have reached actiTIME; the formatter says what that means. */
+export function markMaybeApplied<E extends ActitimeError>(err: E): E {
+  err.maybeApplied = true;
   return err;
 }

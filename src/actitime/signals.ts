@@ -8,8 +8,8 @@ import { ActitimeError, CancelledError, TimeoutError } from './errors.js';
 /** A fresh error describing why `signal` was aborted (a new instance: callers may annotate it). */
 export function abortError(signal: AbortSignal): ActitimeError {
   const reason: unknown = signal.reason;
-  if (reason instanceof TimeoutError) return new TimeoutError(reason.message);
-  if (reason instanceof CancelledError) return new CancelledError(reason.message);
+  if (reason instanceof TimeoutError) return new TimeoutError(reason.scope, reason.afterMs);
+  if (reason instanceof CancelledError) return new CancelledError(reason.reason);
   return new CancelledError();
 }
 
@@ -58,8 +58,8 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
 }
 
 /**
- * A signal that aborts when any parent aborts or the deadline passes. `dispose()` removes every listener and
- * the timer; call it when the operation ends.
+ * A signal that aborts when any parent aborts or the deadline passes (with a TimeoutError of scope `call` and
+ * the deadline's length). `dispose()` removes every listener and the timer; call it when the operation ends.
  */
 export class LinkedSignal {
   private readonly controller = new AbortController();
@@ -68,9 +68,11 @@ export class LinkedSignal {
 
   constructor(
     parents: ReadonlyArray<AbortSignal | undefined>,
-    deadlineMs?: number,
-    deadlineMessage?: string,
+    deadline?: { inMs: number; lengthMs: number },
   ) {
+    // One tool call's signal legitimately backs many concurrent requests; Node's leak warning (at 10
+    // listeners) would be noise on stderr.
+    setMaxListeners(0, this.controller.signal);
     for (const parent of parents) {
       if (!parent) continue;
       if (parent.aborted) {
@@ -78,16 +80,14 @@ export class LinkedSignal {
         break;
       }
       const onAbort = (): void => this.controller.abort(toReason(parent));
-      // One tool call's signal legitimately backs many concurrent requests; Node's leak warning (at 10
-      // listeners) would be noise on stderr.
       setMaxListeners(0, parent);
       parent.addEventListener('abort', onAbort, { once: true });
       this.cleanups.push(() => parent.removeEventListener('abort', onAbort));
     }
-    if (deadlineMs !== undefined && !this.controller.signal.aborted) {
+    if (deadline !== undefined && !this.controller.signal.aborted) {
       this.timer = setTimeout(
-        () => this.controller.abort(new TimeoutError(deadlineMessage)),
-        Math.max(0, deadlineMs),
+        () => this.controller.abort(new TimeoutError('call', deadline.lengthMs)),
+        Math.max(0, deadline.inMs),
       );
     }
   }

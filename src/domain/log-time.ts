@@ -9,13 +9,16 @@
  * reported per entry with its hint. Completed tasks are not refused: actiTIME accepts time on them.
  *
  * Writing: `add` sends the atomic delta (PATCH …/time), never read-modify-write, so concurrent adds sum
- * exactly; `set` sends the absolute value (PATCH cell, safe to repeat). One entry is one request; several go
- * through POST /batch. Every entry gets its own outcome: applied, refused (by the pre-check or actiTIME),
- * failed (not applied) or maybe_applied (the request may have reached actiTIME; re-read before retrying).
+ * exactly; `set` sends the absolute value (PATCH cell, safe to repeat) and always the comment: the one given, or
+ * the cell's current one, because whether actiTIME keeps an omitted comment is not confirmed anywhere. One entry
+ * is one request; several go through POST /batch. Every entry gets its own outcome: applied, refused (by the
+ * pre-check or actiTIME), not_applied (nothing was written; safe to send again), maybe_applied (the request may
+ * have reached actiTIME; re-read before retrying) or conflict (applied; another writer changed the cell too).
  *
- * A comment with `add`: the delta endpoint carries no comment, so it is written afterwards with the absolute
- * value the delta returned. Between those two requests a concurrent writer's change to the same cell could be
- * overwritten; the window is one round trip and only entries with a comment have it.
+ * A comment with `add` (docs/reliability.md, "add with a comment"): the delta endpoint carries no comment, so
+ * after the delta one batch reads the cell and writes the comment with the value the delta produced. When that
+ * read shows another writer's change in between, the write has just overwritten it, and a second delta of the
+ * difference restores it atomically: the cell ends with their value plus ours, and the entry says `conflict`.
  */
 import { ActitimeApiError, ActitimeError } from '../actitime/errors.js';
 import { runBatch, type BatchOp, type BatchOutcome } from '../actitime/resources/batch.js';
@@ -25,10 +28,11 @@ import { TimeCellSchema } from '../actitime/schemas.js';
 import { formatMinutes, MINUTES_PER_DAY } from './duration.js';
 import { addDays, resolveDate } from './period.js';
 import { resolveTask, resolveUser, type Ref, type ResolvedTask, type Resolver } from './resolve.js';
+import { withWorkIndex } from './work-index.js';
 import { approvalByWeek, dayKey, leaveTotals, nameOf, timeTotals, weekStartOf } from './timesheet.js';
 
 export type LogMode = 'add' | 'set';
-export type EntryStatus = 'planned' | 'applied' | 'refused' | 'failed' | 'maybe_applied';
+export type EntryStatus = 'planned' | 'applied' | 'refused' | 'not_applied' | 'maybe_applied' | 'conflict';
 
 export interface LogEntryInput {
   task: Ref;
@@ -42,15 +46,24 @@ export interface LogEntryInput {
   user?: Ref;
 }
 
-/** Why an entry was not (fully) applied, in the same shape as a tool error. */
+/**
+ * Why an entry was not (fully) applied, in the same shape as a tool error. `key` is only ever actiTIME's own;
+ * a refusal by our pre-check has `kind: 'precheck'` and `reason`, the actiTIME key it anticipates.
+ */
 export type EntryProblem = {
   status?: number;
   key?: string;
   kind?: string;
+  reason?: string;
   message: string;
   hint?: string;
   maybeApplied?: true;
 };
+
+/** A refusal by the pre-check: actiTIME was not asked. */
+export function precheckProblem(reason: string, message: string, hint: string): EntryProblem {
+  return { kind: 'precheck', reason, message, hint };
+}
 
 export type EntryResult = {
   /** `Customer / Project / Task`. */
@@ -90,6 +103,8 @@ interface Planned {
   result: EntryResult;
   resolved: ResolvedTask;
   userId: number;
+  /** set: the comment sent with the value (the given one, else the cell's current one, else ""). */
+  wireComment: string;
 }
 
 export async function logTime(
@@ -109,11 +124,16 @@ export async function logTime(
     }),
   );
 
-  // 2. Names → ids, each distinct ref once. Any failure (ambiguous, not found) fails the call: nothing is sent.
+  // 2. Names → ids, each distinct ref once (many names: from one copy of the lists). Any failure (ambiguous,
+  // not found) fails the call: nothing is written, and the call's end drops the lookups still queued.
+  const names = await withWorkIndex(
+    ctx,
+    entries.map((e) => e.task),
+  );
   const tasks = await resolveEach(
     entries,
     (e) => e.task,
-    (ref, i) => resolveTask(ctx, ref, { field: `entries[${i}].task` }),
+    (ref, i) => resolveTask(names, ref, { field: `entries[${i}].task` }),
   );
   const users = await resolveEach(
     entries,
@@ -136,8 +156,13 @@ export async function logTime(
     listAllLeavetime(ctx.client, { dateFrom: first, dateTo: last, userIds }, call),
   ]);
   const cells = new Map<string, number>();
+  const comments = new Map<string, string>();
   for (const day of time.data)
-    for (const r of day.records) cells.set(cellKey(day.userId, day.date, r.taskId), r.time);
+    for (const r of day.records) {
+      const key = cellKey(day.userId, day.date, r.taskId);
+      cells.set(key, r.time);
+      if (r.comment) comments.set(key, r.comment);
+    }
   const dayTime = timeTotals(time);
   const dayLeave = leaveTotals(leave);
   const approved = approvalByWeek(time, ws);
@@ -174,6 +199,7 @@ export async function logTime(
       date,
       user: result.user,
     });
+    const wireComment = e.comment ?? comments.get(key) ?? '';
     if (refusal) {
       result.status = 'refused';
       result.error = refusal;
@@ -181,8 +207,10 @@ export async function logTime(
     } else {
       cells.set(key, after);
       dayTime.set(day, (dayTime.get(day) ?? 0) - before + after);
+      if (after === 0) comments.delete(key);
+      else if (mode === 'set' || e.comment !== undefined) comments.set(key, wireComment);
     }
-    return { result, resolved: task, userId: user.id };
+    return { result, resolved: task, userId: user.id, wireComment };
   });
 
   const accepted = plans.filter((p) => p.result.status === 'planned');
@@ -231,27 +259,31 @@ function precheck(s: {
   user: string;
 }): EntryProblem | undefined {
   if (s.after < 0 || s.after > MINUTES_PER_DAY) {
-    return {
-      key: 'invalid_argument',
-      message: `not sent: the cell would hold ${s.after} minutes (it holds ${s.before}); a cell holds 0–${MINUTES_PER_DAY}`,
-      hint: 'change the duration so the cell stays within 0:00–24:00',
-    };
+    return precheckProblem(
+      'invalid_argument',
+      `not sent: the cell would hold ${s.after} minutes (it holds ${s.before}); a cell holds 0–${MINUTES_PER_DAY}`,
+      'change the duration so the cell stays within 0:00–24:00',
+    );
   }
   if (s.approved) {
-    return {
-      key: 'timetrack_approved',
-      message: `not sent: the week of ${s.date} is approved for ${s.user}, and actiTIME refuses time changes in approved weeks`,
-      hint: 'ask a manager to reject (reopen) the week first, or log on another day',
-    };
+    return precheckProblem(
+      'timetrack_approved',
+      `not sent: the week of ${s.date} is approved for ${s.user}, and actiTIME refuses time changes in approved weeks`,
+      'ask a manager to reject (reopen) the week first, or log on another day',
+    );
   }
   if (s.dayAfter > MINUTES_PER_DAY) {
-    return {
-      key: 'day_limit_exceeded',
-      message: `not sent: ${s.date} would hold ${formatMinutes(s.dayAfter)} of time and leave for ${s.user}, more than 24:00`,
-      hint: 'reduce the duration so the day stays within 24 h',
-    };
+    return precheckProblem(
+      'day_limit_exceeded',
+      `not sent: ${s.date} would hold ${formatMinutes(s.dayAfter)} of time and leave for ${s.user}, more than 24:00`,
+      'reduce the duration so the day stays within 24 h',
+    );
   }
   return undefined;
+}
+
+function cellPath(p: Planned): Array<string | number> {
+  return ['timetrack', p.userId, p.result.date, p.result.taskId];
 }
 
 function opOf(p: Planned, index: number): BatchOp {
@@ -260,18 +292,16 @@ function opOf(p: Planned, index: number): BatchOp {
     return {
       id: String(index),
       method: 'PATCH',
-      path: ['timetrack', p.userId, r.date, r.taskId, 'time'],
+      path: [...cellPath(p), 'time'],
       body: { delta: r.minutes },
       idempotent: false,
     };
   }
-  const body: { time: number; comment?: string } = { time: r.minutes };
-  if (r.comment !== undefined) body.comment = r.comment;
   return {
     id: String(index),
     method: 'PATCH',
-    path: ['timetrack', p.userId, r.date, r.taskId],
-    body,
+    path: cellPath(p),
+    body: { time: r.minutes, comment: p.wireComment },
     idempotent: true,
   };
 }
@@ -291,7 +321,7 @@ async function write(ctx: LogTimeContext, accepted: Planned[]): Promise<void> {
               p.userId,
               r.date,
               r.taskId,
-              r.comment === undefined ? { time: r.minutes } : { time: r.minutes, comment: r.comment },
+              { time: r.minutes, comment: p.wireComment },
               call,
             );
       applied(r, cell.time);
@@ -327,9 +357,14 @@ function failed(ctx: LogTimeContext, r: EntryResult, err: unknown): void {
   r.error = f.error;
 }
 
-export type Failure = { status: 'refused' | 'failed' | 'maybe_applied'; error: EntryProblem };
+export type Failure = { status: 'refused' | 'not_applied' | 'maybe_applied'; error: EntryProblem };
 
-/** What a failed write means for its entry: refused (4xx), maybe applied (ambiguous), or failed (not applied). */
+const SAFE_TO_RESEND = 'nothing was written for this entry; it is safe to send it again';
+
+/**
+ * What a failed write means for its entry: maybe applied (ambiguous), refused (actiTIME said no), or not applied
+ * (it never reached actiTIME, or actiTIME turned it away with 429 before doing anything).
+ */
 export function failureOf(describe: (err: unknown) => EntryProblem, err: unknown): Failure {
   const problem = describe(err);
   if (err instanceof ActitimeError && err.maybeApplied) {
@@ -338,15 +373,15 @@ export function failureOf(describe: (err: unknown) => EntryProblem, err: unknown
       error: { ...problem, maybeApplied: true, hint: 're-read the cell before retrying' },
     };
   }
-  if (err instanceof ActitimeApiError && err.status >= 400 && err.status < 500) {
+  if (err instanceof ActitimeApiError && err.status >= 400 && err.status < 500 && err.status !== 429) {
     return { status: 'refused', error: problem };
   }
-  return { status: 'failed', error: problem };
+  return { status: 'not_applied', error: { ...problem, hint: SAFE_TO_RESEND } };
 }
 
 /**
  * One batch operation's outcome: `{status: 'applied', body}` or a Failure. A sub-operation's 5xx on a delta may
- * have been applied before it failed; a set is safe to repeat, so it is plainly failed.
+ * have been applied before it failed; a set is safe to repeat, so it is plainly not applied.
  */
 export function batchOutcomeOf(
   describe: (err: unknown) => EntryProblem,
@@ -356,11 +391,8 @@ export function batchOutcomeOf(
   if (!outcome) return failureOf(describe, undefined);
   if (outcome.skipped) {
     return {
-      status: 'failed',
-      error: {
-        message: 'not sent: an earlier part of the batch failed',
-        hint: 'nothing was written for this entry; it is safe to send it again',
-      },
+      status: 'not_applied',
+      error: { message: 'not sent: an earlier part of the batch failed', hint: SAFE_TO_RESEND },
     };
   }
   if (outcome.status >= 200 && outcome.status < 300) return { status: 'applied', body: outcome.body };
@@ -381,7 +413,12 @@ function settle(ctx: LogTimeContext, r: EntryResult, outcome: BatchOutcome | und
   r.error = o.error;
 }
 
-/** The comments of `add` entries, written as the absolute value the delta returned (see the module note). */
+/**
+ * The comments of applied `add` entries. Per entry, one batch reads the cell and writes the comment with the
+ * value our delta produced, back to back on the server. A read that differs from that value shows another
+ * writer's change after our delta, which the write has just replaced: a delta of the difference puts it back
+ * (atomically, so even later changes survive) and the entry is reported as a conflict.
+ */
 async function writeComments(ctx: LogTimeContext, entries: Planned[]): Promise<void> {
   const call = ctx.signal ? { signal: ctx.signal } : {};
   const note = (r: EntryResult, err: unknown): void => {
@@ -391,40 +428,100 @@ async function writeComments(ctx: LogTimeContext, entries: Planned[]): Promise<v
       message: `the time was added, but the comment was not saved: ${problem.message}`,
     };
   };
-  if (entries.length === 1) {
-    const p = entries[0]!;
-    const r = p.result;
-    try {
-      const cell = await setTimeCell(
-        ctx.client,
-        p.userId,
-        r.date,
-        r.taskId,
-        { time: r.after ?? 0, comment: r.comment ?? '' },
-        call,
-      );
-      r.after = cell.time;
-    } catch (err) {
-      note(r, err);
-    }
-    return;
-  }
-  const ops: BatchOp[] = entries.map((p, i) => ({
-    id: String(i),
-    method: 'PATCH',
-    path: ['timetrack', p.userId, p.result.date, p.result.taskId],
-    body: { time: p.result.after ?? 0, comment: p.result.comment ?? '' },
-    idempotent: true,
-  }));
+  const ops: BatchOp[] = entries.flatMap((p) => [
+    { method: 'GET', path: cellPath(p) },
+    {
+      method: 'PATCH',
+      path: cellPath(p),
+      body: { time: p.result.after ?? 0, comment: p.result.comment ?? '' },
+      idempotent: true,
+    },
+  ]);
+  let outcomes: BatchOutcome[];
   try {
-    const outcomes = await runBatch(ctx.client, ops, call);
-    entries.forEach((p, i) => {
-      const o = outcomes[i];
-      if (!o || o.status < 200 || o.status >= 300) note(p.result, o?.error);
-    });
+    outcomes = await runBatch(ctx.client, ops, { ...call, keepTogether: 2 });
   } catch (err) {
     for (const p of entries) note(p.result, err);
+    return;
   }
+  const repairs: Array<{ p: Planned; delta: number }> = [];
+  entries.forEach((p, i) => {
+    const read = outcomes[2 * i];
+    const written = outcomes[2 * i + 1];
+    const ours = p.result.after ?? 0;
+    if (!written || written.status < 200 || written.status >= 300) {
+      note(p.result, written?.error);
+      return;
+    }
+    const seen = cellTime(read);
+    if (seen === undefined) {
+      // The read failed: a concurrent change cannot be ruled out, nor shown.
+      p.result.error = {
+        kind: 'unverified',
+        message: `the time and the comment were saved, but the cell could not be re-read to rule out a concurrent change`,
+        hint: 're-read the cell if another person or tool may have changed it at the same time',
+      };
+      return;
+    }
+    if (seen !== ours) repairs.push({ p, delta: seen - ours });
+  });
+  if (repairs.length === 0) return;
+  await restore(ctx, repairs);
+}
+
+/** The time a batch GET of a cell saw: 0 for an empty cell (404), undefined when the read failed. */
+function cellTime(read: BatchOutcome | undefined): number | undefined {
+  if (!read) return undefined;
+  if (read.status === 404) return 0;
+  if (read.status < 200 || read.status >= 300) return undefined;
+  const cell = TimeCellSchema.safeParse(read.body);
+  return cell.success ? cell.data.time : undefined;
+}
+
+/** Gives back, as atomic deltas, the concurrent changes that writing the comments replaced. */
+async function restore(ctx: LogTimeContext, repairs: Array<{ p: Planned; delta: number }>): Promise<void> {
+  const call = ctx.signal ? { signal: ctx.signal } : {};
+  const ops: BatchOp[] = repairs.map(({ p, delta }) => ({
+    method: 'PATCH',
+    path: [...cellPath(p), 'time'],
+    body: { delta },
+    idempotent: false,
+  }));
+  let outcomes: BatchOutcome[] | undefined;
+  let failure: unknown;
+  try {
+    outcomes = await runBatch(ctx.client, ops, call);
+  } catch (err) {
+    failure = err;
+  }
+  repairs.forEach(({ p, delta }, i) => {
+    const r = p.result;
+    const o = outcomes ? batchOutcomeOf(ctx.describe, outcomes[i], true) : failureOf(ctx.describe, failure);
+    const theirs = formatSigned(delta);
+    if (o.status === 'applied') {
+      const cell = TimeCellSchema.safeParse(o.body);
+      r.status = 'conflict';
+      r.after = cell.success ? cell.data.time : (r.after ?? 0) + delta;
+      r.error = {
+        kind: 'conflict',
+        message: `another change to this cell (${theirs} minutes) arrived while the comment was being saved; both were kept: the cell holds ${r.after} minutes, your ${formatSigned(r.minutes)} included`,
+        hint: 'check with whoever else logs on this task and day that the total is what you both meant',
+      };
+      return;
+    }
+    r.status = o.status === 'maybe_applied' ? 'maybe_applied' : 'conflict';
+    delete r.after;
+    r.error = {
+      ...o.error,
+      kind: 'conflict',
+      message: `another change to this cell (${theirs} minutes) arrived while the comment was being saved, and putting it back failed: ${o.error.message}`,
+      hint: `re-read the cell: it may lack ${theirs} minutes of the other change`,
+    };
+  });
+}
+
+function formatSigned(minutes: number): string {
+  return minutes > 0 ? `+${minutes}` : String(minutes);
 }
 
 function finish(plans: Planned[], timeZone: string, dryRun: boolean): LogTimeResult {

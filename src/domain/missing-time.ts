@@ -2,8 +2,10 @@
  * Who has not logged their scheduled time: per user, the days where logged time + leave < schedule, worst
  * first. The work is proportional to users × days but the requests are not: ONE time-track list and ONE leave
  * list for all users (following `nextDateFrom`), plus one schedule request per user (the API has no
- * multi-user schedule). The client's limiter paces those; progress is reported after each user.
+ * multi-user schedule). The client's limiter paces those; progress is reported after each user. A team larger
+ * than the call's request budget is refused up front with a hint to narrow it, rather than half-read.
  */
+import { scopeOf } from '../actitime/call-scope.js';
 import type { ActitimeClient } from '../actitime/client.js';
 import { listAllLeavetime } from '../actitime/resources/leavetime.js';
 import { listAllTimetrack } from '../actitime/resources/timetrack.js';
@@ -81,6 +83,8 @@ export async function findMissingTime(
     return { period, ...(to < period.to ? { checkedTo: to } : {}), users: [], totals };
   }
 
+  // One schedule per user plus the two lists: a call that cannot afford them is refused before sending any.
+  scopeOf(options.signal)?.require(users.length + 2);
   const userIds = options.allVisible ? undefined : users.map((u) => u.id);
   const total = users.length + 2;
   let done = 0;

@@ -16,15 +16,12 @@
  */
 import type { ActitimeClient } from '../actitime/client.js';
 import { isNotFound } from '../actitime/resources/common.js';
-import { getCustomer, listCustomers } from '../actitime/resources/customers.js';
-import { getProject, listProjects } from '../actitime/resources/projects.js';
 import {
   listDepartments,
   listLeaveTypes,
   listTimeZoneGroups,
   listTypesOfWork,
 } from '../actitime/resources/reference.js';
-import { getTask, listTasks } from '../actitime/resources/tasks.js';
 import { getUser, listUsers } from '../actitime/resources/users.js';
 import { listWorkflowStatuses } from '../actitime/resources/workflowStatuses.js';
 import type {
@@ -39,6 +36,8 @@ import type {
   WorkflowStatus,
 } from '../actitime/schemas.js';
 import { ToolError, type Candidate } from './errors.js';
+import { allWords, normaliseName, wordsOf } from './names.js';
+import { apiSource, type WorkSource } from './work-index.js';
 import { hasControlCharacters, stripInvisible } from './sanitize.js';
 
 /** What resolution needs; a ToolContext satisfies it. `me`, when present, serves `'me'` from the session memo. */
@@ -46,6 +45,12 @@ export interface Resolver {
   client: ActitimeClient;
   signal?: AbortSignal;
   me?: () => Promise<User>;
+  /** Where customers, projects and tasks are looked up; default: the API, one request per lookup. */
+  work?: WorkSource;
+}
+
+function work(r: Resolver): WorkSource {
+  return r.work ?? apiSource(r.client, r.signal);
 }
 
 export type Ref = string | number;
@@ -99,24 +104,6 @@ const MAX_SUGGESTIONS = 5;
 const MAX_REF_LENGTH = 3 * 255 + 6;
 
 // ---- text helpers --------------------------------------------------------------------------------------------
-
-/** Lower case, invisible characters removed, whitespace collapsed: the form names are compared in. */
-export function normaliseName(text: string): string {
-  return stripInvisible(text).trim().replace(/\s+/g, ' ').toLowerCase();
-}
-
-function wordsOf(text: string): string[] {
-  return normaliseName(text)
-    .split(' ')
-    .filter((w) => w !== '');
-}
-
-/** Every word of `query` is a substring of `name` (the API's `words` rule, re-checked locally). */
-function allWords(name: string, query: string): boolean {
-  const n = normaliseName(name);
-  const words = wordsOf(query);
-  return words.length > 0 && words.every((w) => n.includes(w));
-}
 
 /** Dice coefficient over character bigrams: 1 = same, 0 = nothing in common. */
 export function similarity(a: string, b: string): number {
@@ -352,18 +339,10 @@ function customerOut(c: Customer): ResolvedCustomer {
 
 async function findCustomers(r: Resolver, query: string, includeArchived: boolean): Promise<Match<Customer>> {
   const archived = includeArchived ? undefined : false;
-  const exact = await listCustomers(
-    r.client,
-    { name: query, archived, limit: LOOKUP_LIMIT, sort: 'name' },
-    opts(r),
-  );
+  const exact = await work(r).customers({ name: query, archived, limit: LOOKUP_LIMIT, sort: 'name' });
   const exactMatch = pick(exact.items, query, exact.items.length >= LOOKUP_LIMIT);
   if (exactMatch.kind !== 'none') return exactMatch;
-  const words = await listCustomers(
-    r.client,
-    { words: query, archived, limit: LOOKUP_LIMIT, sort: 'name' },
-    opts(r),
-  );
+  const words = await work(r).customers({ words: query, archived, limit: LOOKUP_LIMIT, sort: 'name' });
   return pick(words.items, query, words.items.length >= LOOKUP_LIMIT);
 }
 
@@ -376,11 +355,11 @@ async function customerNotFound(r: Resolver, query: string, field: string, inclu
     query,
     async (words) =>
       (
-        await listCustomers(
-          r.client,
-          { words, archived: includeArchived ? undefined : false, limit: SUGGEST_LIMIT },
-          opts(r),
-        )
+        await work(r).customers({
+          words,
+          archived: includeArchived ? undefined : false,
+          limit: SUGGEST_LIMIT,
+        })
       ).items,
     (c) => c.name,
   );
@@ -423,7 +402,7 @@ async function resolveCustomerByRef(
   const field = options.field ?? 'customer';
   const parsed = parseRef(ref, field);
   if (parsed.kind === 'id') {
-    const byId = await byIdOrNull(() => getCustomer(r.client, parsed.id, opts(r)));
+    const byId = await byIdOrNull(() => work(r).customer(parsed.id));
     if (byId) return customerOut(byId);
     if (typeof ref === 'number') throw notFoundId('customer', parsed.id, field);
   }
@@ -465,18 +444,14 @@ async function findProjects(
 ): Promise<Match<Project>> {
   const archived = includeArchived ? undefined : false;
   for (const filter of [{ name: query }, { words: query }]) {
-    const page = await listProjects(
-      r.client,
-      {
-        ...filter,
-        customerIds,
-        archived,
-        limit: LOOKUP_LIMIT,
-        sort: 'name',
-        includeReferenced: ['customers'],
-      },
-      opts(r),
-    );
+    const page = await work(r).projects({
+      ...filter,
+      customerIds,
+      archived,
+      limit: LOOKUP_LIMIT,
+      sort: 'name',
+      includeReferenced: ['customers'],
+    });
     const items = liveProjects(page.items, page.customers, includeArchived);
     const m = pick(items, query, page.items.length >= LOOKUP_LIMIT);
     if (m.kind !== 'none') return m;
@@ -498,17 +473,13 @@ async function projectNotFound(
   const candidates = await suggest(
     query,
     async (words) => {
-      const page = await listProjects(
-        r.client,
-        {
-          words,
-          customerIds,
-          archived: includeArchived ? undefined : false,
-          limit: SUGGEST_LIMIT,
-          includeReferenced: ['customers'],
-        },
-        opts(r),
-      );
+      const page = await work(r).projects({
+        words,
+        customerIds,
+        archived: includeArchived ? undefined : false,
+        limit: SUGGEST_LIMIT,
+        includeReferenced: ['customers'],
+      });
       return liveProjects(page.items, page.customers, includeArchived);
     },
     (p) => projectPath(p),
@@ -558,7 +529,7 @@ async function resolveProjectByRef(
     customer = await resolveCustomer(r, options.customer, { field: 'customer', includeArchived });
   }
   if (parsed.kind === 'id') {
-    const byId = await byIdOrNull(() => getProject(r.client, parsed.id, opts(r)));
+    const byId = await byIdOrNull(() => work(r).project(parsed.id));
     if (byId) {
       if (customer && byId.customerId !== customer.id) {
         throw new ToolError(
@@ -640,7 +611,7 @@ async function taskPage(
   r: Resolver,
   q: { name?: string; words?: string; projectIds?: number[]; customerIds?: number[]; limit: number },
 ): Promise<TaskPage> {
-  return listTasks(r.client, { ...q, sort: 'name', includeReferenced: ['projects', 'customers'] }, opts(r));
+  return work(r).tasks({ ...q, sort: 'name', includeReferenced: ['projects', 'customers'] });
 }
 
 interface TaskScope {
@@ -705,7 +676,7 @@ async function taskByName(
 async function taskOut(r: Resolver, t: Task): Promise<ResolvedTask> {
   let task = t;
   if ((task.projectName == null || task.customerName == null) && task.projectId != null) {
-    const p = await getProject(r.client, task.projectId, opts(r));
+    const p = await work(r).project(task.projectId);
     task = {
       ...task,
       projectName: task.projectName ?? p.name,
@@ -757,7 +728,7 @@ async function resolveTaskByRef(r: Resolver, ref: Ref, options: ResolveOptions):
   const includeArchived = options.includeArchived === true;
   const parsed = parseRef(ref, field);
   if (parsed.kind === 'id') {
-    const byId = await byIdOrNull(() => getTask(r.client, parsed.id, opts(r)));
+    const byId = await byIdOrNull(() => work(r).task(parsed.id));
     if (byId) return taskOut(r, byId);
     if (typeof ref === 'number') throw notFoundId('task', parsed.id, field);
   }

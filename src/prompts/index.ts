@@ -1,7 +1,8 @@
 /**
  * MCP prompts: ready-made conversations for the time toolset. Each prompt returns one user message that tells
  * the assistant which tools to call, in which order, and where to stop for the user's confirmation. Text the
- * user typed (e.g. the account of a day) is quoted as data.
+ * user typed (e.g. the account of a day) is quoted as data, and every argument is checked like a tool argument:
+ * control characters (NUL, ESC…) are refused and invisible or bidi characters stripped (SEC-IN-05).
  *
  * buildServer registers them with `registerPrompts(server, ctx)`; arguments complete through the SDK's
  * `completable()` (periods and days from the period grammar, users by prefix, departments by name).
@@ -9,10 +10,10 @@
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, type GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
 
 import { ToolError } from '../domain/errors.js';
 import { parsePeriod, resolveDate } from '../domain/period.js';
+import { textInput } from '../domain/sanitize.js';
 import { protocolError } from '../resources/index.js';
 import type { ServerContext } from '../tools/context.js';
 import { completeDay, completeDepartment, completePeriod, completeUser } from './complete.js';
@@ -76,7 +77,7 @@ function optionalCompletable(
   description: string,
   complete: (value: string) => string[] | Promise<string[]>,
 ) {
-  const inner = completable(z.string().max(max), (v) => complete(v));
+  const inner = completable(textInput({ max }), (v) => complete(v));
   return completable(inner.optional().describe(description), (v) => complete(v ?? ''));
 }
 
@@ -94,7 +95,11 @@ export function registerPrompts(server: McpServer, ctx: ServerContext): void {
         'Turn a free-text account of a day into time entries: the assistant proposes log_time entries and asks ' +
         'for confirmation before writing anything.',
       argsSchema: {
-        account: z.string().min(1).max(MAX_ACCOUNT_LENGTH).describe('What you did, in your own words'),
+        account: textInput({
+          max: MAX_ACCOUNT_LENGTH,
+          min: 1,
+          description: 'What you did, in your own words',
+        }),
         day: optionalCompletable(64, 'The day: today (default), yesterday, friday, YYYY-MM-DD', (v) =>
           completeDay(v),
         ),

@@ -2,7 +2,7 @@
  * The shape of every tool. A tool says what it does to actiTIME (`access`); every MCP hint is derived from that
  * one word, so hints cannot contradict each other (SEC-TS-01).
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 
 import type { ToolContext } from './context.js';
 
@@ -74,7 +74,54 @@ export function annotationsOf(tool: Pick<AnyTool, 'title' | 'access' | 'idempote
   };
 }
 
-/** The argument schema as enforced: unknown properties are refused (SEC-IN-01), whatever the tool declared. */
+/**
+ * The argument schema as enforced: unknown properties are refused at every depth (SEC-IN-01), whatever the
+ * tool declared, so a misplaced `entries[0].dryRun` or `entries[0].username` is an error naming its path
+ * instead of being dropped silently (a dropped `dryRun` would write for real).
+ */
 export function strictInput(tool: Pick<AnyTool, 'inputSchema'>): z.ZodObject {
-  return tool.inputSchema.strict();
+  return deepStrict(tool.inputSchema) as z.ZodObject;
+}
+
+/** What deepStrict reads of a zod 4 schema's definition. */
+interface Def {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  innerType?: z.ZodType;
+  options?: z.ZodType[];
+  in?: z.ZodType;
+  out?: z.ZodType;
+}
+
+type Cloneable = z.ZodType & { clone(def: object): z.ZodType };
+
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'nonoptional', 'readonly', 'catch']);
+
+/**
+ * A copy of `schema` whose objects, however deeply nested, all refuse unknown keys; refinements are kept, and so
+ * are descriptions (zod keeps them in a registry by schema instance, so each copy is registered again).
+ */
+export function deepStrict(schema: z.ZodType): z.ZodType {
+  const copy = strictCopy(schema);
+  const meta = z.globalRegistry.get(schema);
+  if (copy !== schema && meta !== undefined) z.globalRegistry.add(copy, meta);
+  return copy;
+}
+
+function strictCopy(schema: z.ZodType): z.ZodType {
+  const def = schema._zod.def as unknown as Def;
+  const s = schema as Cloneable;
+  if (def.type === 'object' && def.shape) {
+    const shape = Object.fromEntries(Object.entries(def.shape).map(([k, v]) => [k, deepStrict(v)]));
+    return s.clone({ ...def, shape, catchall: z.never() });
+  }
+  if (def.type === 'array' && def.element) return s.clone({ ...def, element: deepStrict(def.element) });
+  if (WRAPPERS.has(def.type) && def.innerType)
+    return s.clone({ ...def, innerType: deepStrict(def.innerType) });
+  if (def.type === 'union' && def.options) return s.clone({ ...def, options: def.options.map(deepStrict) });
+  if (def.type === 'pipe' && def.in && def.out) {
+    return s.clone({ ...def, in: deepStrict(def.in), out: deepStrict(def.out) });
+  }
+  return schema;
 }

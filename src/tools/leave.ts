@@ -16,11 +16,12 @@ import { listAllTimetrack } from '../actitime/resources/timetrack.js';
 import { getSchedule } from '../actitime/resources/users.js';
 import { LeaveCellSchema, type User } from '../actitime/schemas.js';
 import { durationInput, formatMinutes, MINUTES_PER_DAY } from '../domain/duration.js';
-import { batchOutcomeOf, failureOf, type EntryProblem } from '../domain/log-time.js';
+import { batchOutcomeOf, failureOf, precheckProblem, type EntryProblem } from '../domain/log-time.js';
 import { eachDate } from '../domain/period.js';
 import { resolveLeaveType, resolveUser } from '../domain/resolve.js';
 import { dayKey, leaveTotals, nameOf, scheduleByDate, timeTotals } from '../domain/timesheet.js';
 import { defineTool, type AnyTool } from './define.js';
+import { refInput } from './work.js';
 import {
   describeProblem,
   echo,
@@ -33,7 +34,8 @@ import {
   wholeDays,
 } from './time.js';
 
-const Ref = z.string().min(1).max(800);
+/** An id (number or digit string) or a name, as everywhere else (refInput). */
+const Ref = refInput();
 const Refs = z.array(Ref).max(50);
 
 // ---- get_leave_time ---------------------------------------------------------------------------------------
@@ -125,7 +127,7 @@ export const getLeaveTime = defineTool({
 /** Leave for longer than a quarter at once is more likely a mistake than a plan. */
 export const LEAVE_MAX_DAYS = 92;
 
-type DayStatus = 'planned' | 'applied' | 'refused' | 'failed' | 'maybe_applied' | 'skipped';
+type DayStatus = 'planned' | 'applied' | 'refused' | 'not_applied' | 'maybe_applied' | 'skipped';
 
 type DayResult = {
   date: string;
@@ -207,10 +209,11 @@ export const logLeaveTime = defineTool({
           minutes: 0,
           before,
           status: 'refused',
-          error: {
-            message: `not sent: ${date} has no scheduled time, so "full day" means nothing`,
-            hint: 'give a duration instead',
-          },
+          error: precheckProblem(
+            'no_schedule',
+            `not sent: ${date} has no scheduled time, so "full day" means nothing`,
+            'give a duration instead',
+          ),
         };
       }
       const minutes = fullDay ? planned : (args.duration as number);
@@ -218,17 +221,17 @@ export const logLeaveTime = defineTool({
       const dayTotal = (dayTime.get(dayKey(user.id, date)) ?? 0) + (dayLeave.get(dayKey(user.id, date)) ?? 0);
       let error: EntryProblem | undefined;
       if (after < 0 || after > MINUTES_PER_DAY) {
-        error = {
-          key: 'invalid_argument',
-          message: `not sent: the leave cell would hold ${after} minutes; a cell holds 0–${MINUTES_PER_DAY}`,
-          hint: 'change the duration',
-        };
+        error = precheckProblem(
+          'invalid_argument',
+          `not sent: the leave cell would hold ${after} minutes; a cell holds 0–${MINUTES_PER_DAY}`,
+          'change the duration',
+        );
       } else if (dayTotal - before + after > MINUTES_PER_DAY) {
-        error = {
-          key: 'day_limit_exceeded',
-          message: `not sent: ${date} would hold ${formatMinutes(dayTotal - before + after)} of time and leave, more than 24:00`,
-          hint: 'reduce the duration so the day stays within 24 h',
-        };
+        error = precheckProblem(
+          'day_limit_exceeded',
+          `not sent: ${date} would hold ${formatMinutes(dayTotal - before + after)} of time and leave, more than 24:00`,
+          'reduce the duration so the day stays within 24 h',
+        );
       }
       return error
         ? { date, minutes, before, status: 'refused', error }

@@ -14,6 +14,7 @@ import { logTime, type EntryProblem } from '../domain/log-time.js';
 import { findMissingTime } from '../domain/missing-time.js';
 import { parsePeriod, resolveDate, todayDate, type Period } from '../domain/period.js';
 import {
+  type Ref,
   resolveCustomer,
   resolveDepartment,
   resolveProject,
@@ -22,8 +23,10 @@ import {
 } from '../domain/resolve.js';
 import { commentInput } from '../domain/sanitize.js';
 import { buildTimesheet, nameOf } from '../domain/timesheet.js';
+import { withWorkIndex } from '../domain/work-index.js';
 import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';
+import { refInput } from './work.js';
 import { errorBody } from './format.js';
 
 // ---- shared with leave.ts ---------------------------------------------------------------------------------
@@ -119,11 +122,7 @@ export function wholeDays<T>(
 }
 
 /** Users named in `refs` (`me` allowed), each once, in order. */
-export async function resolveUsers(
-  ctx: ToolContext,
-  refs: readonly string[],
-  field = 'users',
-): Promise<User[]> {
+export async function resolveUsers(ctx: ToolContext, refs: readonly Ref[], field = 'users'): Promise<User[]> {
   const out = new Map<number, User>();
   for (const [i, ref] of refs.entries()) {
     const u = await resolveUser(ctx, ref, { field: `${field}[${i}]` });
@@ -132,7 +131,8 @@ export async function resolveUsers(
   return [...out.values()];
 }
 
-const Ref = z.string().min(1).max(800);
+/** An id (number or digit string) or a name, as everywhere else (refInput). */
+const Ref = refInput();
 const Refs = z.array(Ref).max(50);
 /**
  * Output schemas name the top-level fields only; rows and nested objects stay open because their fields are
@@ -177,7 +177,8 @@ export const logTimeTool = defineTool({
     '"Customer / Project / Task"; date: YYYY-MM-DD, today, yesterday, friday (default today); duration: 90 or ' +
     '"1h30m"; mode; comment; user (default you)}. Ambiguous names write nothing; approved weeks and days over ' +
     '24 h are refused before sending. dryRun plans only. Returns per entry task, date, before, after, status ' +
-    '(applied, refused, failed, maybe_applied = re-read first), error.',
+    '(applied; refused; not_applied = safe to resend; maybe_applied = re-read first; conflict = another ' +
+    'writer also changed the cell, both kept), error.',
   toolset: 'time',
   access: 'write',
   idempotent: false,
@@ -277,18 +278,23 @@ export const getTimeEntries = defineTool({
   async handler(args, ctx) {
     const { period } = await periodFor(ctx, args.period ?? 'this week', 'period');
     const each = async <T>(
-      refs: string[] | undefined,
+      refs: Ref[] | undefined,
       field: string,
-      f: (ref: string, field: string) => Promise<T>,
+      f: (ref: Ref, field: string) => Promise<T>,
     ) => (refs === undefined ? undefined : Promise.all(refs.map((r, i) => f(r, `${field}[${i}]`))));
+    const work = await withWorkIndex(ctx, [
+      ...(args.tasks ?? []),
+      ...(args.projects ?? []),
+      ...(args.customers ?? []),
+    ]);
     const [users, tasks, projects, customers] = await Promise.all([
       args.users === undefined ? undefined : resolveUsers(ctx, args.users),
-      each(args.tasks, 'tasks', (ref, field) => resolveTask(ctx, ref, { field, includeArchived: true })),
+      each(args.tasks, 'tasks', (ref, field) => resolveTask(work, ref, { field, includeArchived: true })),
       each(args.projects, 'projects', (ref, field) =>
-        resolveProject(ctx, ref, { field, includeArchived: true }),
+        resolveProject(work, ref, { field, includeArchived: true }),
       ),
       each(args.customers, 'customers', (ref, field) =>
-        resolveCustomer(ctx, ref, { field, includeArchived: true }),
+        resolveCustomer(work, ref, { field, includeArchived: true }),
       ),
     ]);
     const limit = args.limit ?? 200;

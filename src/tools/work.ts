@@ -869,7 +869,7 @@ export const deleteWorkItem = defineTool({
     } catch (err) {
       if (err instanceof ActitimeApiError && err.shortKey === 'approved_time_exists') {
         // Same status, key and message; `fields` names the argument that lets the delete through.
-        throw new ActitimeApiError(err.status, err.key, err.message, 'revokeApprovedWeeks');
+        throw new ActitimeApiError(err.status, err.key, err.upstreamMessage, 'revokeApprovedWeeks');
       }
       throw err;
     }

@@ -35,19 +35,21 @@ describe('retry policy (engineering.md §5)', () => {
 
   it('classifies failures by whether the request can have reached the server', () => {
     expect(classifyFailure(api(429))).toEqual({ kind: 'not_sent', reason: 'rate_limited' });
-    expect(classifyFailure(new NetworkError('x', 'ECONNREFUSED'))).toEqual({
+    expect(classifyFailure(new NetworkError('refused', 'h', 'ECONNREFUSED'))).toEqual({
       kind: 'not_sent',
       reason: 'refused',
     });
-    expect(classifyFailure(new NetworkError('x', 'UND_ERR_CONNECT_TIMEOUT')).kind).toBe('not_sent');
+    expect(classifyFailure(new NetworkError('refused', 'h', 'UND_ERR_CONNECT_TIMEOUT')).kind).toBe(
+      'not_sent',
+    );
     expect(classifyFailure(api(500))).toEqual({ kind: 'ambiguous', reason: 'server_error' });
     expect(classifyFailure(api(503))).toEqual({ kind: 'ambiguous', reason: 'server_error' });
     expect(classifyFailure(new TimeoutError())).toEqual({ kind: 'ambiguous', reason: 'timeout' });
-    expect(classifyFailure(new NetworkError('x', 'ECONNRESET'))).toEqual({
+    expect(classifyFailure(new NetworkError('reset', 'h', 'ECONNRESET'))).toEqual({
       kind: 'ambiguous',
       reason: 'reset',
     });
-    expect(classifyFailure(new NetworkError('x', 'UND_ERR_SOCKET'))).toEqual({
+    expect(classifyFailure(new NetworkError('reset', 'h', 'UND_ERR_SOCKET'))).toEqual({
       kind: 'ambiguous',
       reason: 'reset',
     });
@@ -55,7 +57,7 @@ describe('retry policy (engineering.md §5)', () => {
       expect(classifyFailure(api(status))).toEqual({ kind: 'fatal' });
     expect(classifyFailure(new ConfigError('x', 'ACTITIME_URL'))).toEqual({ kind: 'fatal' });
     expect(classifyFailure(new CancelledError())).toEqual({ kind: 'fatal' });
-    expect(classifyFailure(new UnexpectedResponseError())).toEqual({ kind: 'fatal' });
+    expect(classifyFailure(new UnexpectedResponseError('html'))).toEqual({ kind: 'fatal' });
     expect(classifyFailure(new Error('boom'))).toEqual({ kind: 'fatal' });
   });
 
@@ -109,20 +111,19 @@ describe('retry policy (engineering.md §5)', () => {
     expect(backoffDelayMs(3, opts, () => -1)).toBe(200);
   });
 
-  it('REL-RL-02 parses Retry-After as seconds or HTTP-date, scaled by the time unit', () => {
+  it('REL-RL-02 parses Retry-After as seconds or HTTP-date, in actiTIME seconds', () => {
     const now = Date.UTC(2026, 9, 7, 12, 0, 0);
-    const opts = { nowMs: now, timeUnitMs: 50, maxMs: 60_000 };
-    expect(parseRetryAfter('2', opts)).toBe(100);
-    expect(parseRetryAfter(' 3 ', opts)).toBe(150);
+    const opts = { nowMs: now };
+    expect(parseRetryAfter('2', opts)).toBe(2);
+    expect(parseRetryAfter(' 3 ', opts)).toBe(3);
     expect(parseRetryAfter('0', opts)).toBe(0);
-    expect(parseRetryAfter(new Date(now + 3000).toUTCString(), opts)).toBe(150);
+    expect(parseRetryAfter(new Date(now + 3000).toUTCString(), opts)).toBe(3);
     expect(parseRetryAfter(new Date(now - 5000).toUTCString(), opts)).toBe(0);
-    expect(parseRetryAfter('2', { ...opts, timeUnitMs: 1000 })).toBe(2000);
     expect(parseRetryAfter(undefined, opts)).toBeUndefined();
   });
 
-  it('REL-RL-05 treats garbage Retry-After as missing and caps huge values', () => {
-    const opts = { nowMs: Date.now(), timeUnitMs: 50, maxMs: 500 };
+  it('REL-RL-05 treats garbage Retry-After as missing and returns huge values as sent (the client decides)', () => {
+    const opts = { nowMs: Date.now() };
     for (const bad of [
       '-5',
       'abc',
@@ -138,8 +139,8 @@ describe('retry policy (engineering.md §5)', () => {
     ]) {
       expect(parseRetryAfter(bad, opts), bad).toBeUndefined();
     }
-    expect(parseRetryAfter('86400', opts)).toBe(500);
-    expect(parseRetryAfter(new Date(Date.now() + 86_400_000).toUTCString(), opts)).toBe(500);
+    expect(parseRetryAfter('86400', opts)).toBe(86_400);
+    expect(parseRetryAfter('9999999999', opts)).toBe(9_999_999_999);
   });
 
   it('parses X-Ratelimit headers only when both are plain numbers', () => {
@@ -153,7 +154,8 @@ describe('retry policy (engineering.md §5)', () => {
   it('REL-RT-02 marks a possibly applied write once, with the re-read advice', () => {
     const err = markMaybeApplied(markMaybeApplied(api(500)));
     expect(err.maybeApplied).toBe(true);
-    expect(err.message).toBe('x; the change may or may not have been applied; re-read before retrying');
+    // Data only: the sentence is the formatter's (test/tools/error-text.test.ts), never appended here.
+    expect(err.message).toBe('HTTP 500 api.error.x');
     expect(JSON.parse(JSON.stringify(err))).toMatchObject({ maybeApplied: true, status: 500 });
   });
 });

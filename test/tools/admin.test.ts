@@ -63,7 +63,7 @@ describe('admin tools against the simulator', () => {
       expect(unknown).toMatchObject({ kind: 'not_found', field: 'users[0]' });
       expect(writes(sim)).toHaveLength(0);
       const denied = await fail(trainee, 'set_timetrack_lock', { action: 'lock', period: 'today' });
-      expect(denied).toMatchObject({ status: 403, key: 'access_denied' });
+      expect(denied).toMatchObject({ status: 403, key: 'api.error.access_denied' });
     });
   });
 
@@ -219,7 +219,7 @@ describe('admin tools against the simulator', () => {
         firstName: 'Z',
         lastName: 'Z',
       });
-      expect(denied).toMatchObject({ status: 403, key: 'access_denied' });
+      expect(denied).toMatchObject({ status: 403, key: 'api.error.access_denied' });
     });
   });
 });

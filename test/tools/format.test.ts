@@ -119,7 +119,7 @@ describe('the tool boundary over MCP', () => {
     });
     const error = errorOf(result);
     expect(error.status).toBe(400);
-    expect(error.key).toBe('workflow_status_exists');
+    expect(error.key).toBe('api.error.workflow_status_exists');
     const message = String(error.message);
     expect(message.startsWith('a workflow status with this name already exists. actiTIME said: "')).toBe(
       true,
@@ -199,44 +199,91 @@ describe('errorBody templates', () => {
     });
   });
 
-  it('maps keys to what to do next, falling back on the status', () => {
-    const locked = errorBody(new ActitimeApiError(400, 'api.error.timetrack_locked', 'locked'))!.error;
-    expect(locked.hint).toBe('the day is locked; ask an administrator to unlock it');
-    const dup = errorBody(new ActitimeApiError(403, 'api.error.customer_exists', 'exists'))!.error;
-    expect(dup.hint).toBe('use the existing customer or choose another name');
-    const odd = errorBody(new ActitimeApiError(418, 'api.error.teapot', ''))!.error;
-    expect(odd).toMatchObject({ status: 418, key: 'teapot', message: 'actiTIME answered HTTP 418' });
-    const server = errorBody(new ActitimeApiError(503, 'unknown', 'Service Unavailable'))!.error;
-    expect(server.message).toContain('internal error');
+  it('maps keys to what to do next, falling back on the status; the key stays as actiTIME sent it', () => {
+    expect(errorBody(new ActitimeApiError(400, 'api.error.timetrack_locked', 'locked'))).toEqual({
+      error: {
+        status: 400,
+        key: 'api.error.timetrack_locked',
+        message: 'the day is locked. actiTIME said: "locked"',
+        hint: 'the day is locked; ask an administrator to unlock it',
+      },
+    });
+    expect(errorBody(new ActitimeApiError(403, 'api.error.customer_exists', 'exists'))!.error.hint).toBe(
+      'use the existing customer or choose another name',
+    );
+    expect(errorBody(new ActitimeApiError(418, 'api.error.teapot'))).toEqual({
+      error: {
+        status: 418,
+        key: 'api.error.teapot',
+        message: 'actiTIME answered HTTP 418',
+        hint: 'check the arguments',
+      },
+    });
+    expect(errorBody(new ActitimeApiError(503, undefined, 'Service Unavailable'))).toEqual({
+      error: {
+        status: 503,
+        message: 'actiTIME had an internal error. actiTIME said: "Service Unavailable"',
+        hint: 'try again later; if it was a change, re-read before retrying',
+      },
+    });
   });
 
-  it('a write that may have been applied says so and asks to re-read', () => {
+  it('a write that may have been applied says so once and asks to re-read', () => {
     const err = new ActitimeApiError(500, 'api.error.internal', 'Internal SQL Error');
     err.maybeApplied = true;
-    const body = errorBody(err)!.error;
-    expect(body.maybeApplied).toBe(true);
-    expect(body.message).toContain('may or may not have been applied; re-read before retrying');
-    const timeout = new TimeoutError();
+    expect(errorBody(err)).toEqual({
+      error: {
+        status: 500,
+        key: 'api.error.internal',
+        message:
+          'actiTIME had an internal error. actiTIME said: "Internal SQL Error". The change may or may not have been applied; re-read before retrying',
+        hint: 're-read the data before retrying',
+        maybeApplied: true,
+      },
+    });
+    const timeout = new TimeoutError('attempt', 15_000);
     timeout.maybeApplied = true;
-    expect(errorBody(timeout)!.error.message).toContain('may or may not have been applied');
+    expect(errorBody(timeout)).toEqual({
+      error: {
+        kind: 'timeout',
+        message:
+          'actiTIME did not answer within 15 s. The change may or may not have been applied; re-read before retrying',
+        hint: 're-read the data before retrying',
+        maybeApplied: true,
+      },
+    });
   });
 
   it('gives rate limits a retryAfterSeconds and other client errors a kind and hint', () => {
-    expect(
-      errorBody(new RateLimitedError('actiTIME rate limit; retry after ~120 s', 120_000))!.error,
-    ).toMatchObject({
-      kind: 'rate_limited',
-      retryAfterSeconds: 120,
-      hint: 'wait about 120 s, then try again',
+    expect(errorBody(new RateLimitedError(120_000, 120))).toEqual({
+      error: {
+        kind: 'rate_limited',
+        message: 'actiTIME rate limit; retry after ~120 s',
+        retryAfterSeconds: 120,
+        hint: 'wait about 120 s, then try again',
+      },
     });
-    expect(errorBody(new BusyError())!.error).toMatchObject({
-      kind: 'busy',
-      message: 'server busy, try again',
+    expect(errorBody(new BusyError())).toEqual({
+      error: {
+        kind: 'busy',
+        message: 'server busy, try again',
+        hint: 'too many calls are queued; try again in a moment',
+      },
     });
-    expect(errorBody(new NetworkError('cannot reach actiTIME at x.example'))!.error.kind).toBe('network');
-    expect(errorBody(new ConfigError('bad', 'ACTITIME_URL'))!.error).toMatchObject({
-      kind: 'config',
-      field: 'ACTITIME_URL',
+    expect(errorBody(new NetworkError('refused', 'x.example', 'ECONNREFUSED'))).toEqual({
+      error: {
+        kind: 'network',
+        message: 'cannot reach actiTIME at x.example',
+        hint: 'check ACTITIME_URL and that actiTIME is reachable, then try again',
+      },
+    });
+    expect(errorBody(new ConfigError('bad', 'ACTITIME_URL'))).toEqual({
+      error: {
+        kind: 'config',
+        message: 'bad',
+        field: 'ACTITIME_URL',
+        hint: 'fix ACTITIME_URL in the server configuration and restart it',
+      },
     });
     expect(errorBody(new Error('bug'))).toBeUndefined();
   });

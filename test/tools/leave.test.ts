@@ -154,13 +154,16 @@ describe('leave tools against the simulator', () => {
       date: busy,
       duration: '17h',
     });
-    expect(out.days[0]).toMatchObject({ status: 'refused', error: { key: 'day_limit_exceeded' } });
+    expect(out.days[0]).toMatchObject({
+      status: 'refused',
+      error: { kind: 'precheck', reason: 'day_limit_exceeded' },
+    });
     expect(writesOf(w.sim, before)).toHaveLength(0);
 
     const locked = LOCKED_FROM;
     const mark = w.sim.requests.length;
     const l = await ok<LogLeave>(admin, logLeaveTime, { leaveType: 'Time Off', date: locked, duration: 30 });
-    expect(l.days[0]).toMatchObject({ status: 'refused', error: { key: 'timetrack_locked' } });
+    expect(l.days[0]).toMatchObject({ status: 'refused', error: { key: 'api.error.timetrack_locked' } });
     expect(writesOf(w.sim, mark).map((r) => r.status)).toEqual([400]);
     expect(w.sim.store.getLeave(1, locked, 3)).toBeUndefined();
   });

@@ -85,7 +85,10 @@ const CASES: Record<string, Case[]> = {
   create_project: [
     { args: { name: 'Coverage project', customer: CUSTOMER } },
     // Deliberately refused by actiTIME: the name is taken.
-    { args: { name: 'Spaceship building', customer: 'Big Bang Company' }, errorKey: 'project_exists' },
+    {
+      args: { name: 'Spaceship building', customer: 'Big Bang Company' },
+      errorKey: 'api.error.project_exists',
+    },
   ],
   create_task: [
     {
@@ -122,7 +125,7 @@ const CASES: Record<string, Case[]> = {
   delete_workflow_status: [
     { args: { status: 'SIM-01 status 2' } },
     // Deliberately refused: tasks use it.
-    { args: { status: 'New' }, errorKey: 'workflow_status_in_use' },
+    { args: { status: 'New' }, errorKey: 'api.error.workflow_status_in_use' },
   ],
   set_timetrack_lock: [
     { args: { action: 'lock', period: `${week(3)}..${week(3, 6)}`, users: ['nnew'] } },

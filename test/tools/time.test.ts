@@ -262,7 +262,10 @@ describe('time tools against the simulator (seed pinned to TODAY, noon UTC)', ()
     const date = week(-3, 1); // approved for the trainee, has time
     const before = w.sim.requests.length;
     const out = await log(trainee, [{ task: String(MEETINGS), date, duration: 30 }]);
-    expect(out.entries[0]).toMatchObject({ status: 'refused', error: { key: 'timetrack_approved' } });
+    expect(out.entries[0]).toMatchObject({
+      status: 'refused',
+      error: { kind: 'precheck', reason: 'timetrack_approved' },
+    });
     expect(out.entries[0]!.error!.message).toMatch(/approved/);
     expect(out.entries[0]!.error!.hint).toMatch(/manager/);
     expect(writesOf(w.sim, before)).toHaveLength(0);
@@ -282,7 +285,7 @@ describe('time tools against the simulator (seed pinned to TODAY, noon UTC)', ()
     );
     expect(out.dryRun).toBe(true);
     expect(out.entries.map((e) => e.status)).toEqual(['planned', 'refused']);
-    expect(out.entries[1]!.error).toMatchObject({ key: 'day_limit_exceeded' });
+    expect(out.entries[1]!.error).toMatchObject({ kind: 'precheck', reason: 'day_limit_exceeded' });
     expect(writesOf(w.sim, before)).toHaveLength(0);
   });
 
@@ -293,7 +296,7 @@ describe('time tools against the simulator (seed pinned to TODAY, noon UTC)', ()
     const out = await log(admin, [{ task: String(MEETINGS), date, duration: 30 }]);
     expect(out.entries[0]).toMatchObject({
       status: 'refused',
-      error: { status: 400, key: 'timetrack_locked' },
+      error: { status: 400, key: 'api.error.timetrack_locked' },
     });
     expect(out.entries[0]!.error!.hint).toMatch(/unlock/);
     const writes = writesOf(w.sim, before);
@@ -314,7 +317,7 @@ describe('time tools against the simulator (seed pinned to TODAY, noon UTC)', ()
       { task: String(MEETINGS), date: d2, duration: 90, mode: 'set' },
     ]);
     expect(out.entries.map((e) => e.status)).toEqual(['applied', 'refused', 'applied']);
-    expect(out.entries[1]!.error).toMatchObject({ key: 'timetrack_locked' });
+    expect(out.entries[1]!.error).toMatchObject({ key: 'api.error.timetrack_locked' });
     expect(out.summary).toEqual({ applied: 2, refused: 1 });
     const batches = w.sim.requests.slice(before).filter((r) => r.method === 'POST' && r.path === '/batch');
     expect(batches).toHaveLength(1);

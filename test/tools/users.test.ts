@@ -78,7 +78,7 @@ describe('users tools against the simulator', () => {
       const me = await ok(trainee, 'get_user', { schedule: 'today' });
       expect(me.user).toMatchObject({ id: 3, name: 'Tom Green' });
       const other = await fail(trainee, 'get_user', { user: 4 });
-      expect(other).toMatchObject({ status: 403, key: 'access_denied' });
+      expect(other).toMatchObject({ status: 403, key: 'api.error.access_denied' });
       const list = await ok(trainee, 'list_users', {});
       expect((list.items as Array<{ id: number }>).map((u) => u.id)).toEqual([3]);
     } finally {

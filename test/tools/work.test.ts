@@ -207,7 +207,7 @@ describe('work tools against the simulator', () => {
         ['POST', '/customers', { name: 'Nebula Ltd', description: 'New account' }],
       ]);
       const error = await fail(admin, 'create_customer', { name: 'big bang company' });
-      expect(error).toMatchObject({ status: 400, key: 'customer_exists' });
+      expect(error).toMatchObject({ status: 400, key: 'api.error.customer_exists' });
     });
 
     it('"create a project Apollo for Big Bang Company" in one call', async () => {
@@ -223,7 +223,7 @@ describe('work tools against the simulator', () => {
       ]);
       expect(sim.store.projects.get(out.id as number)?.customerId).toBe(6);
       const dup = await fail(admin, 'create_project', { name: 'apollo', customer: 6 });
-      expect(dup).toMatchObject({ status: 400, key: 'project_exists' });
+      expect(dup).toMatchObject({ status: 400, key: 'api.error.project_exists' });
     });
 
     it('an ambiguous or unknown customer: candidates, closest names, and 0 write requests', async () => {
@@ -267,7 +267,7 @@ describe('work tools against the simulator', () => {
         },
       ]);
       const dup = await fail(admin, 'create_task', { name: 'Docking Port Design', project: 13 });
-      expect(dup).toMatchObject({ status: 400, key: 'task_exists' });
+      expect(dup).toMatchObject({ status: 400, key: 'api.error.task_exists' });
     });
 
     it('create_task refuses status + workflowStatus, a bad estimate or deadline, with 0 writes', async () => {
@@ -290,9 +290,9 @@ describe('work tools against the simulator', () => {
       const trainee = await connectClient({ simulator: sim, user: 'trainee' });
       try {
         const error = await fail(trainee, 'create_customer', { name: 'Trainee Inc' });
-        expect(error).toMatchObject({ status: 403, key: 'access_denied' });
+        expect(error).toMatchObject({ status: 403, key: 'api.error.access_denied' });
         const task = await fail(trainee, 'create_task', { name: 'Sneaky', project: 'Spaceship building' });
-        expect(task).toMatchObject({ status: 403, key: 'access_denied' });
+        expect(task).toMatchObject({ status: 403, key: 'api.error.access_denied' });
       } finally {
         await trainee.close();
       }
@@ -387,7 +387,7 @@ describe('work tools against the simulator', () => {
       const refused = await fail(admin, 'delete_work_item', { kind: 'project', ref: 'Star map' });
       expect(refused).toMatchObject({
         status: 400,
-        key: 'approved_time_exists',
+        key: 'api.error.approved_time_exists',
         field: 'revokeApprovedWeeks',
       });
       expect(sim.store.projects.has(10)).toBe(true);

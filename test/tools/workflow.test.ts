@@ -48,7 +48,7 @@ describe('workflow tools against the simulator', () => {
       name: "won't fix",
       type: 'open',
     });
-    expect(dup).toMatchObject({ status: 400, key: 'workflow_status_exists' });
+    expect(dup).toMatchObject({ status: 400, key: 'api.error.workflow_status_exists' });
   });
 
   it('updates by name right after the create (the cached list was invalidated), only changed fields', async () => {
@@ -88,7 +88,7 @@ describe('workflow tools against the simulator', () => {
 
   it('delete: in use and unknown are refused with their keys; an unused status goes', async () => {
     const inUse = await fail(admin, 'delete_workflow_status', { status: 'New' });
-    expect(inUse).toMatchObject({ status: 400, key: 'workflow_status_in_use' });
+    expect(inUse).toMatchObject({ status: 400, key: 'api.error.workflow_status_in_use' });
     expect(sim.store.workflowStatuses.has(1)).toBe(true);
     const unknown = await fail(admin, 'delete_workflow_status', { status: 'Nonexistent' });
     expect(unknown.kind).toBe('not_found');
@@ -104,7 +104,7 @@ describe('workflow tools against the simulator', () => {
     const c = await connectClient({ simulator: empty, env: { ACTITIME_TOOLSETS: 'workflow' } });
     try {
       const error = await fail(c, 'delete_workflow_status', { status: 'Completed' });
-      expect(error).toMatchObject({ status: 400, key: 'last_workflow_status' });
+      expect(error).toMatchObject({ status: 400, key: 'api.error.last_workflow_status' });
     } finally {
       await c.close();
       await empty.close();
@@ -123,7 +123,7 @@ describe('workflow tools against the simulator', () => {
         name: 'Mine',
         type: 'open',
       });
-      expect(error).toMatchObject({ status: 403, key: 'access_denied' });
+      expect(error).toMatchObject({ status: 403, key: 'api.error.access_denied' });
     } finally {
       await trainee.close();
     }

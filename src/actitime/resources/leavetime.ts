@@ -3,7 +3,7 @@
  * The same rules apply: 404 or 0 = empty cell; the delta is not idempotent and is only emulated on request.
  */
 import type { ActitimeClient } from '../client.js';
-import { ActitimeApiError, InvalidRequestError } from '../errors.js';
+import { InvalidRequestError, UnsupportedError } from '../errors.js';
 import { LeaveCellSchema, LeavetimeListSchema, type LeavetimeList } from '../schemas.js';
 import { isNotFound, isUnknownResource, toQuery, type CallOptions, type UserRef } from './common.js';
 import { followDates, MAX_DAY_MINUTES, type DeltaOptions } from './timetrack.js';
@@ -120,19 +120,12 @@ export async function addLeaveDelta(
     }
   }
   if (!opts.emulateIfUnsupported) {
-    throw new ActitimeApiError(
-      404,
-      'api.error.unknown_resource',
-      'this actiTIME server has no leave delta endpoint (older version); read the cell and set the new total instead',
-    );
+    throw new UnsupportedError('leavetime.delta');
   }
   const current = await getLeaveCell(c, user, date, leaveTypeId, opts);
   const total = current.leaveTime + delta;
   if (total < 0 || total > MAX_DAY_MINUTES) {
-    throw new InvalidRequestError(
-      `the resulting leave time ${total} is outside 0…${MAX_DAY_MINUTES} minutes`,
-      'delta',
-    );
+    throw new InvalidRequestError('out_of_range', 'delta', total);
   }
   const cell = await setLeaveCell(c, user, date, leaveTypeId, total, opts);
   return { ...cell, emulated: true };

@@ -46,8 +46,7 @@ export async function collectPages<T, P extends Page<T>>(
   const items: T[] = [];
   let merged: Record<string, unknown> = {};
   for (let pages = 0; ; pages++) {
-    if (pages >= MAX_PAGES)
-      throw new UnexpectedResponseError('unexpected response from actiTIME (list never ends)', 'offset');
+    if (pages >= MAX_PAGES) throw new UnexpectedResponseError('paging', 'offset');
     const page = await fetchPage(offset, pageSize);
     items.push(...page.items);
     merged = mergeTopLevel(merged, page);

@@ -10,7 +10,7 @@
  * (`c.unsupported`), so later calls cost no 404.
  */
 import type { ActitimeClient } from '../client.js';
-import { ActitimeApiError, InvalidRequestError, UnexpectedResponseError } from '../errors.js';
+import { InvalidRequestError, UnexpectedResponseError, UnsupportedError } from '../errors.js';
 import { TimeCellSchema, TimetrackListSchema, type TimetrackList } from '../schemas.js';
 import { isNotFound, isUnknownResource, toQuery, type CallOptions, type UserRef } from './common.js';
 import { mergeTopLevel } from './paging.js';
@@ -100,14 +100,10 @@ export async function followDates<
     last = page;
     const next = page.nextDateFrom;
     if (!next || (q.dateTo !== undefined && next > q.dateTo)) break;
-    if (next <= from)
-      throw new UnexpectedResponseError(
-        'unexpected response from actiTIME (field nextDateFrom)',
-        'nextDateFrom',
-      );
+    if (next <= from) throw new UnexpectedResponseError('paging', 'nextDateFrom');
     from = next;
   }
-  if (!last) throw new UnexpectedResponseError('unexpected response from actiTIME (no page)');
+  if (!last) throw new UnexpectedResponseError('paging', 'dateFrom');
   return { ...merged, dateFrom: q.dateFrom, dateTo: last.dateTo, nextDateFrom: null, data } as unknown as P;
 }
 
@@ -191,25 +187,14 @@ export async function addTimeDelta(
       c.unsupported.add(DELTA_FEATURE);
     }
   }
-  if (!opts.emulateIfUnsupported) throw unsupportedDelta();
+  if (!opts.emulateIfUnsupported) throw new UnsupportedError('timetrack.delta');
   const current = await getTimeCell(c, user, date, taskId, opts);
   const time = current.time + delta;
   if (time < 0 || time > MAX_DAY_MINUTES) {
-    throw new InvalidRequestError(
-      `the resulting time ${time} is outside 0…${MAX_DAY_MINUTES} minutes`,
-      'delta',
-    );
+    throw new InvalidRequestError('out_of_range', 'delta', time);
   }
   const cell = await setTimeCell(c, user, date, taskId, { time }, opts);
   return { ...cell, emulated: true };
-}
-
-function unsupportedDelta(): ActitimeApiError {
-  return new ActitimeApiError(
-    404,
-    'api.error.unknown_resource',
-    'this actiTIME server has no time delta endpoint (older version); read the cell and set the new total instead',
-  );
 }
 
 type LockRange = { dateFrom: string; dateTo: string; userIds?: number[] };
