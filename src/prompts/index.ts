@@ -13,7 +13,7 @@ import { z } from 'zod';
 
 import { ToolError } from '../domain/errors.js';
 import { parsePeriod, resolveDate } from '../domain/period.js';
-import { protocolError } from '../resources/index.js';
+import { protocolError } from '../resources/read.js';
 import type { ServerContext } from '../tools/context.js';
 import { completeDay, completeDepartment, completePeriod, completeUser } from './complete.js';
 
