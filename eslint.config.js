@@ -2,6 +2,44 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Import boundaries between layers (issue 8). `no-restricted-imports` matches the import as written, and a
+ * relative path means a different file at each folder depth (`../config.js` is src/config.ts from
+ * src/actitime/ but src/actitime/config.ts from src/actitime/resources/), so each layer gets one entry per
+ * depth, for folders up to MAX_DEPTH deep. `up` is the prefix that leaves the layer: `../` at its top level.
+ */
+const MAX_DEPTH = 3;
+
+/**
+ * @param {string} layer folder under the repository root, e.g. `src/actitime`
+ * @param {(up: string) => string} outside regex source, anchored at the start, for the forbidden relative imports
+ * @param {string} message why, and what is allowed instead
+ * @param {string[]} [packages] regex sources for forbidden package imports
+ */
+function boundary(layer, outside, message, packages = []) {
+  return Array.from({ length: MAX_DEPTH + 1 }, (_, depth) => ({
+    files: [`${layer}/${'*/'.repeat(depth)}*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [outside('\\.\\./'.repeat(depth + 1)), ...packages].map((regex) => ({
+            regex,
+            caseSensitive: true,
+            message,
+          })),
+        },
+      ],
+    },
+  }));
+}
+
+/**
+ * Any import that leaves the layer, except src/logger.ts.
+ * @param {string} up
+ */
+const leavesLayer = (up) => `^${up}(?!logger\\.js$)`;
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
   js.configs.recommended,
@@ -43,6 +81,25 @@ export default tseslint.config(
       ],
     },
   },
+  // The HTTP client knows nothing of MCP, the domain, the server or the simulator it is tested against.
+  ...boundary(
+    'src/actitime',
+    leavesLayer,
+    'src/actitime/ (the HTTP client) may import only its own files and src/logger.ts',
+  ),
+  // The domain is MCP-free so it can be reused and tested without a server; tools adapt it to MCP.
+  ...boundary(
+    'src/domain',
+    (up) => `^${up}(?:(?:tools|resources|prompts|transports|simulator)(?:/|$)|(?:server|cli)\\.js$)`,
+    'src/domain/ may not import MCP (the SDK, tools, resources, prompts, transports, server), the CLI or the simulator',
+    ['^@modelcontextprotocol/sdk(?:/|$)'],
+  ),
+  // The simulator stands in for a real actiTIME: sharing the client's or the server's code would hide bugs.
+  ...boundary(
+    'src/simulator',
+    leavesLayer,
+    'src/simulator/ may import only its own files, src/logger.ts and packages',
+  ),
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,

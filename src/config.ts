@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { clientConfigFromEnv, describeClientConfig, type ResolvedClientConfig } from './actitime/config.js';
 import { ConfigError } from './actitime/errors.js';
 import { parseLogLevel, type LogLevel } from './logger.js';
-import { DEFAULT_TOOLSETS, TOOL_NAME, TOOLSETS, type Toolset } from './tools/define.js';
+import { DEFAULT_TOOLSETS, TOOL_NAME, TOOLSETS, type Toolset } from './tools/toolsets.js';
 
 export type Env = Record<string, string | undefined>;
 

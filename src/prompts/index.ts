@@ -14,7 +14,7 @@ import { ErrorCode, type GetPromptResult } from '@modelcontextprotocol/sdk/types
 import { ToolError } from '../domain/errors.js';
 import { parsePeriod, resolveDate } from '../domain/period.js';
 import { textInput } from '../domain/sanitize.js';
-import { protocolError } from '../resources/index.js';
+import { protocolError } from '../resources/read.js';
 import type { ServerContext } from '../tools/context.js';
 import { completeDay, completeDepartment, completePeriod, completeUser } from './complete.js';
 

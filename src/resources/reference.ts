@@ -18,7 +18,7 @@ import { sanitizeDeep } from '../domain/sanitize.js';
 import type { ServerContext } from '../tools/context.js';
 import { referenceNames, userOut } from '../tools/users.js';
 import { compact } from '../tools/work.js';
-import { readOrThrow } from './index.js';
+import { readOrThrow } from './read.js';
 
 interface FixedResource {
   name: string;

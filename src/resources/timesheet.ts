@@ -16,7 +16,7 @@ import { resolveUser } from '../domain/resolve.js';
 import { sanitizeDeep } from '../domain/sanitize.js';
 import { buildTimesheet } from '../domain/timesheet.js';
 import type { ServerContext } from '../tools/context.js';
-import { readOrThrow } from './index.js';
+import { readOrThrow } from './read.js';
 
 export const TIMESHEET_TEMPLATE = 'actitime://timesheet/{user}/{week}';
 const ISO_WEEK = /^\d{4}-W\d{2}$/;

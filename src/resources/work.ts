@@ -16,7 +16,7 @@ import { sanitizeDeep } from '../domain/sanitize.js';
 import type { ServerContext } from '../tools/context.js';
 import { referenceNames, userOut } from '../tools/users.js';
 import { loadWorkItem } from '../tools/work.js';
-import { protocolError, readOrThrow } from './index.js';
+import { protocolError, readOrThrow } from './read.js';
 
 export const MAX_RESOURCE_COMPLETIONS = 20;
 /** Longest text a completion passes on to actiTIME. */

@@ -14,6 +14,7 @@ import { RequestLog } from './request-log.js';
 import { decodeRelativePath, Router } from './router.js';
 import { registerBatchRoute } from './routes/batch.js';
 import { registerRoutes } from './routes/index.js';
+import { applySeed } from './seed.js';
 import { Store, type StoreUser } from './store.js';
 import type {
   FaultController,
@@ -101,7 +102,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   apiBaseUrl = `http://${urlHost}:${port}${API_PREFIX}`;
 
   try {
-    store = new Store({ seed: options.seed ?? 'demo', today, now, limits, apiBaseUrl });
+    store = new Store({ seed: options.seed ?? 'demo', today, now, limits, apiBaseUrl, applySeed });
     registerRoutes(router);
     registerBatchRoute(router, {
       limits,

@@ -4,8 +4,7 @@
  * The internal `add…`/`setTime…` methods skip permission checks so seeds and benchmarks can load data fast.
  */
 import { dateInZone, daysBetween, isoDayOfWeek, utcDate, weekStart } from './dates.js';
-import { applySeed } from './seed.js';
-import type { SimulatorLimits } from './types.js';
+import type { SimulatorLimits } from './limits.js';
 import { HookManager } from './webhooks.js';
 
 export type Role = 'admin' | 'manager' | 'regular';
@@ -146,7 +145,12 @@ export interface StoreOptions {
   now: () => number;
   limits: SimulatorLimits;
   apiBaseUrl: string;
+  /** seed.ts's applySeed; passed in because the seed is written against this store and so imports it. */
+  applySeed: Seeder;
 }
+
+/** Loads `kind`'s data, relative to `today`, into an emptied store. */
+export type Seeder = (store: Store, kind: 'demo' | 'empty', today: string) => void;
 
 const DAY_MS = 86_400_000;
 
@@ -159,7 +163,8 @@ export class Store {
   readonly today: string;
   readonly limits: SimulatorLimits;
   apiBaseUrl: string;
-  readonly hooks: HookManager;
+  readonly hooks: HookManager<StoreUser>;
+  private readonly applySeed: Seeder;
   private readonly rawNow: () => number;
   /**
    * Whole days between the real clock's date and the seed's `today`: the simulated world runs on the real clock
@@ -197,7 +202,8 @@ export class Store {
     this.apiBaseUrl = options.apiBaseUrl;
     this.rawNow = options.now;
     this.shiftMs = daysBetween(utcDate(options.now()), options.today) * DAY_MS;
-    this.hooks = new HookManager(this);
+    this.hooks = new HookManager<StoreUser>(this);
+    this.applySeed = options.applySeed;
     this.reset();
   }
 
@@ -226,7 +232,7 @@ export class Store {
     this.approvals = new Set();
     this.lockOps = [];
     this.hooks.clear();
-    applySeed(this, this.seed, this.today);
+    this.applySeed(this, this.seed, this.today);
   }
 
   async dispose(): Promise<void> {

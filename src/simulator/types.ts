@@ -3,7 +3,10 @@
  * batch) and its resource layer (store.ts, seed.ts, permissions.ts, list.ts, routes/*, webhooks.ts).
  * Both halves import only these types from each other's side, plus the Store class itself.
  */
+import type { SimulatorLimits } from './limits.js';
 import type { Store, StoreUser } from './store.js';
+
+export type { SimulatorLimits } from './limits.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -83,25 +86,6 @@ export type RouteHandler = (ctx: RouteContext) => RouteResult | Promise<RouteRes
  */
 export interface RouteRegistrar {
   add(method: HttpMethod, pattern: string, handler: RouteHandler): void;
-}
-
-/** Rate-limit and ban settings; defaults are actiTIME's (§1.12). Tests shrink them. */
-export interface SimulatorLimits {
-  perSecond: number; // 100
-  perMinute: number; // 1000
-  secondWindowMs: number; // 1000
-  minuteWindowMs: number; // 60000
-  banFailures: number; // 3
-  banWindowMs: number; // 10000
-  banDurationMs: number; // 60000
-  maxBatchSize: number; // 100
-  maxQueryLimit: number; // 1000
-  /**
-   * How many ms one "second" of `X-Ratelimit-Reset` / `Retry-After` means (default 1000). Tests that shrink the
-   * windows shrink this with them, so the headers stay meaningful: with `secondWindowMs: 50` and
-   * `timeUnitMs: 50`, a full window answers `Retry-After: 1`, meaning 50 ms.
-   */
-  timeUnitMs?: number; // 1000
 }
 
 export interface SimulatorOptions {

@@ -5,7 +5,6 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { Store, StoreUser } from './store.js';
 
 export interface HookSubscription {
   id: number;
@@ -68,9 +67,18 @@ export function isLoopbackUrl(target: string): boolean {
 const DELIVERY_TIMEOUT_MS = 5000;
 
 /** Builds the element for one subscriber, or null when that subscriber may not see the object. */
-export type PayloadBuilder = (subscriber: StoreUser) => Record<string, unknown> | null;
+export type PayloadBuilder<User> = (subscriber: User) => Record<string, unknown> | null;
 
-export class HookManager {
+/**
+ * What deliveries read from the store that owns the manager. Structural, and generic in the user record, so
+ * that this module does not import store.ts, which imports it.
+ */
+export interface HookHost<User> {
+  readonly users: ReadonlyMap<number, User>;
+  clockMs(): number;
+}
+
+export class HookManager<User> {
   private subs = new Map<number, HookSubscription>();
   private nextId = 1;
   /** Per subscription: the tail of its delivery chain. */
@@ -79,7 +87,7 @@ export class HookManager {
   private readonly sockets = new Set<http.ClientRequest>();
   private disposed = false;
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: HookHost<User>) {}
 
   clear(): void {
     this.subs.clear();
@@ -118,7 +126,7 @@ export class HookManager {
    * Fires an event. Payloads are built now (before a delete takes effect, visibility is still known); delivery
    * happens later. Subscriptions whose creator no longer exists or cannot see the object get nothing.
    */
-  emit(eventName: string, build: PayloadBuilder): void {
+  emit(eventName: string, build: PayloadBuilder<User>): void {
     if (this.disposed) return;
     for (const sub of this.subs.values()) {
       if (!sub.enabled || !eventMatches(sub.event, eventName)) continue;

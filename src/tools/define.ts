@@ -5,17 +5,14 @@
 import { z } from 'zod';
 
 import type { ToolContext } from './context.js';
+import type { Toolset } from './toolsets.js';
 
-export const TOOLSETS = ['time', 'leave', 'work', 'users', 'reference', 'workflow', 'admin'] as const;
-export type Toolset = (typeof TOOLSETS)[number];
-
-/** On unless ACTITIME_TOOLSETS says otherwise; workflow and admin are opt-in. */
-export const DEFAULT_TOOLSETS: readonly Toolset[] = ['time', 'leave', 'work', 'users', 'reference'];
+// Still exported here, beside the tool shape, for the registry, the README generator and their tests.
+export { DEFAULT_TOOLSETS, TOOL_NAME, TOOLSETS, type Toolset } from './toolsets.js';
 
 /** read: no change in actiTIME. write: creates or changes data. destructive: deletes or overwrites irrecoverably. */
 export type Access = 'read' | 'write' | 'destructive';
 
-export const TOOL_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 export const MAX_DESCRIPTION_BYTES = 2048;
 
 export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {

@@ -4,7 +4,7 @@ import { getCustomer } from '../../src/actitime/resources/customers.js';
 import { getMe } from '../../src/actitime/resources/users.js';
 import { now, settle, sleep, harnessPerTest, type Harness } from './support.js';
 
-describe('cancellation (REL-CX)', () => {
+describe('cancellation (REL-CX, SEC-CR-03)', () => {
   let h: Harness;
   // SEC-CR-03: after each test, harnessPerTest checks its log lines for credentials.
   harnessPerTest((next) => (h = next));

@@ -9,7 +9,7 @@ import {
 import { api } from '../helpers/simulator.js';
 import { gaps, now, SCALED_LIMITS, UNIT, harnessPerTest, type Harness } from './support.js';
 
-describe('rate limiting and Retry-After (REL-RL)', () => {
+describe('rate limiting and Retry-After (REL-RL, SEC-CR-03)', () => {
   let h: Harness;
   // SEC-CR-03: after each test, harnessPerTest checks its log lines for credentials.
   harnessPerTest((next) => (h = next));
@@ -183,7 +183,7 @@ describe('rate limiting and Retry-After (REL-RL)', () => {
   });
 });
 
-describe("the simulator's own rate headers at a scaled time unit (REL-RL)", () => {
+describe("the simulator's own rate headers at a scaled time unit (REL-RL, SEC-CR-03)", () => {
   // Two requests per 4-unit window, and header values in the same unit: Retry-After: n means n × UNIT ms.
   const WINDOW = 4 * UNIT;
   let h: Harness;

@@ -16,7 +16,7 @@ import { closedPort, expectNoSecrets, gaps, now, harnessPerTest, type Harness } 
 
 const MAYBE = 'may or may not have been applied; re-read before retrying';
 
-describe('retry policy and idempotency (REL-RT)', () => {
+describe('retry policy and idempotency (REL-RT, SEC-CR-03)', () => {
   let h: Harness;
   // SEC-CR-03: after each test, harnessPerTest checks its log lines for credentials.
   harnessPerTest((next) => (h = next));

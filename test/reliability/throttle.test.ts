@@ -6,7 +6,7 @@ import { getMe } from '../../src/actitime/resources/users.js';
 import { api } from '../helpers/simulator.js';
 import { gaps, now, SCALED_LIMITS, settle, UNIT, harnessPerTest, type Harness } from './support.js';
 
-describe('throttling and concurrency (REL-TH)', () => {
+describe('throttling and concurrency (REL-TH, SEC-CR-03)', () => {
   let h: Harness;
   // SEC-CR-03: after each test, harnessPerTest checks its log lines for credentials.
   harnessPerTest((next) => (h = next));
@@ -95,7 +95,7 @@ describe('throttling and concurrency (REL-TH)', () => {
   });
 });
 
-describe("the simulator's own X-Ratelimit-* at a scaled time unit (REL-TH-07)", () => {
+describe("the simulator's own X-Ratelimit-* at a scaled time unit (REL-TH-07, SEC-CR-03)", () => {
   // Two requests per 4-unit window; Reset: n means n × UNIT ms.
   const WINDOW = 4 * UNIT;
   let h: Harness;

@@ -16,7 +16,7 @@ import { expectNoSecrets, harness, now, type Harness } from './support.js';
  *   window's burst, and each later window mirrors the first as its budget frees. CPU contention on the test
  *   machine lowers it further; asserted ≥ 85 % for that headroom, typically 90–93 % here.
  */
-describe('proactive budget (REL-TH-06)', () => {
+describe('proactive budget (REL-TH-06, SEC-CR-03)', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await harness();

@@ -3,7 +3,7 @@ import { ActitimeApiError, TimeoutError } from '../../src/actitime/errors.js';
 import { createCustomer, getCustomer, listCustomers } from '../../src/actitime/resources/customers.js';
 import { now, sleep, harnessPerTest, type Harness } from './support.js';
 
-describe('timeouts (REL-TO)', () => {
+describe('timeouts (REL-TO, SEC-CR-03)', () => {
   let h: Harness;
   // SEC-CR-03: after each test, harnessPerTest checks its log lines for credentials.
   harnessPerTest((next) => (h = next));

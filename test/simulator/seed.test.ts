@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dateRange, isoDayOfWeek } from '../../src/simulator/dates.js';
-import { INJECTION_TASK_ID } from '../../src/simulator/seed.js';
+import { applySeed, INJECTION_TASK_ID } from '../../src/simulator/seed.js';
 import { Store } from '../../src/simulator/store.js';
 import { DEFAULT_LIMITS } from '../../src/simulator/rate-limit.js';
 import { HOLIDAYS, LOCKED_FROM, LOCKED_TO, noonClock, TODAY, W0, week } from './demo-calendar.js';
@@ -12,6 +12,7 @@ function makeStore(today = TODAY, seed: 'demo' | 'empty' = 'demo'): Store {
     now: noonClock(today),
     limits: { ...DEFAULT_LIMITS },
     apiBaseUrl: 'http://127.0.0.1:1/api/v1',
+    applySeed,
   });
 }
 

@@ -11,7 +11,7 @@ const ENV = { ACTITIME_TOOLSETS: 'admin' };
 // SEC-OUT-05: ok() checks that structuredContent passes the tool's output schema and the text is the same JSON.
 const { ok, fail } = toolCalls(adminTools);
 
-describe('admin tools against the simulator', () => {
+describe('admin tools against the simulator (SEC-OUT-05)', () => {
   let sim: SimulatorHandle;
   let admin: Connected;
   let trainee: Connected;

@@ -9,7 +9,7 @@ import { toolCalls, toolSession, type Json } from '../helpers/tools.js';
 // SEC-OUT-05: ok() checks that structuredContent passes the tool's output schema and the text is the same JSON.
 const { ok, fail } = toolCalls(userTools);
 
-describe('users tools against the simulator', () => {
+describe('users tools against the simulator (SEC-OUT-05)', () => {
   let sim: SimulatorHandle;
   let admin: Connected;
   toolSession({ admin: { user: 'admin' } }, (s) => ({ sim, admin } = s));

@@ -12,7 +12,7 @@ type Item = { id: number; name: string; path: string } & Json;
 // SEC-OUT-05: ok() checks that structuredContent passes the tool's output schema and the text is the same JSON.
 const { ok, fail } = toolCalls(workTools);
 
-describe('work tools against the simulator', () => {
+describe('work tools against the simulator (SEC-OUT-05)', () => {
   let sim: SimulatorHandle;
   let admin: Connected;
   toolSession({ admin: { user: 'admin' } }, (s) => ({ sim, admin } = s));

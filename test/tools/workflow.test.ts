@@ -8,7 +8,7 @@ import { toolCalls, toolSession, writes } from '../helpers/tools.js';
 // SEC-OUT-05: ok() checks that structuredContent passes the tool's output schema and the text is the same JSON.
 const { ok, fail } = toolCalls(workflowTools);
 
-describe('workflow tools against the simulator', () => {
+describe('workflow tools against the simulator (SEC-OUT-05)', () => {
   let sim: SimulatorHandle;
   let admin: Connected;
   toolSession(
