@@ -34,14 +34,14 @@ export function apiSource(client: ActitimeClient, signal?: AbortSignal): WorkSou
     customers: (q) => listCustomers(client, q, opts),
     projects: async (q) => {
       const page = await listProjects(client, q, opts);
-      return { items: page.items, customers: page.customers as RefMap | undefined };
+      return { items: page.items, customers: page.customers };
     },
     tasks: async (q) => {
       const page = await listTasks(client, q, opts);
       return {
         items: page.items,
-        projects: page.projects as RefMap | undefined,
-        customers: page.customers as RefMap | undefined,
+        projects: page.projects,
+        customers: page.customers,
       };
     },
     customer: (id) => getCustomer(client, id, opts),

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActitimeClient } from '../../src/actitime/client.js';
-import { ActitimeApiError, UnexpectedResponseError } from '../../src/actitime/errors.js';
+import { ActitimeApiError, UnexpectedResponseError, UnsupportedError } from '../../src/actitime/errors.js';
 import { runBatch } from '../../src/actitime/resources/batch.js';
 import * as customers from '../../src/actitime/resources/customers.js';
 import { createHook, deleteHook, listHooks, unsubscribeHooks } from '../../src/actitime/resources/hooks.js';
@@ -19,6 +19,7 @@ import * as wf from '../../src/actitime/resources/workflowStatuses.js';
 import { createLogger } from '../../src/logger.js';
 import type { RecordedRequest } from '../../src/simulator/types.js';
 import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
+import { shown } from '../helpers/errors.js';
 
 let sim: SimulatorHandle;
 let c: ActitimeClient;
@@ -271,8 +272,12 @@ describe('time-track and leave time', () => {
         body: { key: 'api.error.unknown_resource', message: 'HTTP 404 Not Found' },
       });
       const err = await tt.addTimeDelta(local, 'jsmith', FUTURE, 143, 15).catch((e: unknown) => e);
-      expect((err as ActitimeApiError).shortKey).toBe('unknown_resource');
-      expect((err as Error).message).toContain('no time delta endpoint');
+      expect(err).toBeInstanceOf(UnsupportedError);
+      expect(shown(err)).toEqual({
+        kind: 'unsupported',
+        message: 'this actiTIME server has no time delta endpoint (an older version)',
+        hint: 'read the cell and set the new total instead (mode set)',
+      });
       expect(local.unsupported.has('timetrack.delta')).toBe(true);
       const m = mark();
       const result = await tt.addTimeDelta(local, 'jsmith', FUTURE, 143, 15, { emulateIfUnsupported: true });

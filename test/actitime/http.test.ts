@@ -4,6 +4,7 @@ import { ResponseTooLargeError, UnexpectedResponseError } from '../../src/actiti
 import { createCustomer, getCustomer, listCustomers } from '../../src/actitime/resources/customers.js';
 import { createLogger } from '../../src/logger.js';
 import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
+import { said } from '../helpers/errors.js';
 
 describe('one HTTP attempt on the wire', () => {
   let sim: SimulatorHandle;
@@ -57,11 +58,11 @@ describe('one HTTP attempt on the wire', () => {
     sim.faults.inject({ method: 'GET', path: '/customers/6', html: true });
     const html = await getCustomer(c, 6).catch((e: unknown) => e);
     expect(html).toBeInstanceOf(UnexpectedResponseError);
-    expect((html as Error).message).toBe('unexpected response from actiTIME (HTML instead of JSON)');
+    expect(said(html)).toBe('unexpected response from actiTIME (HTML instead of JSON)');
     sim.faults.inject({ method: 'GET', path: '/customers/6', malformedJson: true });
     const broken = await getCustomer(c, 6).catch((e: unknown) => e);
     expect(broken).toBeInstanceOf(UnexpectedResponseError);
-    expect((broken as Error).message).toBe('unexpected response from actiTIME (malformed JSON)');
+    expect(said(broken)).toBe('unexpected response from actiTIME (malformed JSON)');
     for (const e of [html, broken]) {
       expect(JSON.stringify(e)).not.toMatch(/<|html>|broken/i);
       expect((e as UnexpectedResponseError).maybeApplied).toBe(false);
@@ -89,7 +90,7 @@ describe('one HTTP attempt on the wire', () => {
     });
     const err = await listCustomers(c).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnexpectedResponseError);
-    expect((err as Error).message).toBe('unexpected response from actiTIME (field items.1.id)');
+    expect(said(err)).toBe('unexpected response from actiTIME (field items.1.id)');
     expect((err as UnexpectedResponseError).field).toBe('items.1.id');
     sim.faults.inject({ method: 'GET', path: '/customers/6', status: 200, body: { name: 'no id' } });
     await expect(getCustomer(c, 6)).rejects.toMatchObject({ field: 'id' });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RateBudget, RequestLimiter, type ScheduleOptions } from '../../src/actitime/limiter.js';
 import { BusyError, CancelledError, RateLimitedError } from '../../src/actitime/errors.js';
+import { said } from '../helpers/errors.js';
 
 function fakeClock(start = 1000) {
   let t = start;
@@ -67,7 +68,7 @@ describe('RateBudget (sliding windows counted from send to response + one window
     b.pauseUntil(performance.now() + 120 * 50);
     const err = await b.acquire(1, never, performance.now() + 1000).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RateLimitedError);
-    expect((err as Error).message).toBe('actiTIME rate limit; retry after ~120 s');
+    expect(said(err)).toBe('actiTIME rate limit; retry after ~120 s');
     b.close();
   });
 

@@ -13,8 +13,9 @@ import { addTimeDelta, getTimeCell, setTimeCell } from '../../src/actitime/resou
 import { getMe } from '../../src/actitime/resources/users.js';
 import { createLogger } from '../../src/logger.js';
 import { closedPort, expectNoSecrets, gaps, now, harnessPerTest, type Harness } from './support.js';
+import { said, shown } from '../helpers/errors.js';
 
-const MAYBE = 'may or may not have been applied; re-read before retrying';
+const MAYBE = 'The change may or may not have been applied; re-read before retrying';
 
 describe('retry policy and idempotency (REL-RT, SEC-CR-03)', () => {
   let h: Harness;
@@ -44,7 +45,13 @@ describe('retry policy and idempotency (REL-RT, SEC-CR-03)', () => {
     expect(err).toBeInstanceOf(ActitimeApiError);
     expect((err as ActitimeApiError).status).toBe(500);
     expect((err as ActitimeApiError).maybeApplied).toBe(true);
-    expect((err as Error).message).toContain(MAYBE);
+    expect(shown(err)).toEqual({
+      status: 500,
+      key: 'api.error.internal',
+      message: `actiTIME had an internal error. actiTIME said: "Internal SQL Error". ${MAYBE}`,
+      hint: 're-read the data before retrying',
+      maybeApplied: true,
+    });
     expect(h.hits('/tasks', 'POST')).toHaveLength(1);
     expect(h.warnings()).toHaveLength(0);
   });
@@ -83,7 +90,9 @@ describe('retry policy and idempotency (REL-RT, SEC-CR-03)', () => {
     const post = await createCustomer(c, { name: 'Reset Corp' }).catch((e: unknown) => e);
     expect(post).toBeInstanceOf(NetworkError);
     expect((post as NetworkError).maybeApplied).toBe(true);
-    expect((post as Error).message).toContain(MAYBE);
+    expect(said(post)).toBe(
+      `the connection to actiTIME at ${h.sim.baseUrl.split('/')[2]!} was interrupted. ${MAYBE}`,
+    );
     expect(h.hits('/customers', 'POST')).toHaveLength(1);
 
     const cell = '/timetrack/trainee/2026-10-08/143/time';
@@ -102,7 +111,11 @@ describe('retry policy and idempotency (REL-RT, SEC-CR-03)', () => {
       const before = c.stats.requests;
       const err = await call().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(NetworkError);
-      expect((err as NetworkError).message).toBe(`cannot reach actiTIME at 127.0.0.1:${port}`);
+      expect(shown(err)).toEqual({
+        kind: 'network',
+        message: `cannot reach actiTIME at 127.0.0.1:${port}`,
+        hint: 'check ACTITIME_URL and that actiTIME is reachable, then try again',
+      });
       expect((err as NetworkError).code).toBe('ECONNREFUSED');
       expect((err as NetworkError).maybeApplied).toBe(false);
       expect(c.stats.requests - before).toBe(3);
@@ -116,8 +129,12 @@ describe('retry policy and idempotency (REL-RT, SEC-CR-03)', () => {
     const err = await getCustomer(c, 6).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).setting).toBe('ACTITIME_URL');
-    expect((err as Error).message).toContain('ACTITIME_URL');
-    expect((err as Error).message).toContain('actitime.invalid');
+    expect(shown(err)).toEqual({
+      kind: 'config',
+      message: 'cannot resolve the actiTIME host actitime.invalid; check ACTITIME_URL',
+      field: 'ACTITIME_URL',
+      hint: 'fix ACTITIME_URL in the server configuration and restart it',
+    });
     expect(c.stats.requests).toBe(1);
     expect(c.stats.retries).toBe(0);
     expect(now() - started).toBeLessThan(500);
@@ -132,9 +149,15 @@ describe('retry policy and idempotency (REL-RT, SEC-CR-03)', () => {
     expect(api.status).toBe(status);
     expect(api.key).toMatch(/^api\.error\./);
     expect(api.maybeApplied).toBe(false);
-    if (status === 401)
-      expect(api.message).toBe('authentication failed, check ACTITIME_USERNAME/ACTITIME_PASSWORD');
-    else expect(api.message.length).toBeGreaterThan(0);
+    if (status === 401) {
+      expect(shown(api)).toEqual({
+        status: 401,
+        key: 'api.error.authentication_failed',
+        message:
+          'authentication failed, check ACTITIME_USERNAME/ACTITIME_PASSWORD. actiTIME said: "Authentication failed"',
+        hint: 'fix the credentials in the server configuration and restart it; nothing more is sent with these',
+      });
+    } else expect(api.upstreamMessage?.length).toBeGreaterThan(0);
     expect(h.hits('/customers/6')).toHaveLength(1);
     expect(h.warnings()).toHaveLength(0);
   });
@@ -149,8 +172,13 @@ describe('retry policy and idempotency (REL-RT, SEC-CR-03)', () => {
     });
     const err = (await getCustomer(c, 6).catch((e: unknown) => e)) as ActitimeApiError;
     expect(err.status).toBe(403);
-    expect(err.key).toBe('unknown');
-    expect(err.message).toBe('actiTIME denied access to the object or operation (HTTP 403)');
+    // Nothing of the HTML reaches the assistant: no key, no "actiTIME said".
+    expect(err.key).toBeUndefined();
+    expect(shown(err)).toEqual({
+      status: 403,
+      message: 'access denied: the user lacks the permission or cannot see the object',
+      hint: 'ask an actiTIME administrator for the permission, or pick an object within your scope',
+    });
   });
 
   it('REL-RT-08 DELETE 503 then 404 on the retry is reported as deleted by the first attempt', async () => {
@@ -260,7 +288,12 @@ describe('retry policy and idempotency (REL-RT, SEC-CR-03)', () => {
     });
     const first = (await getCustomer(c, 6).catch((e: unknown) => e)) as ActitimeApiError;
     expect(first.shortKey).toBe('ip_banned');
-    expect(first.message).toContain('wait about a minute');
+    expect(shown(first)).toEqual({
+      status: 403,
+      key: 'api.error.ip_banned',
+      message: 'actiTIME temporarily banned this address after failed sign-ins. actiTIME said: "banned"',
+      hint: 'wait about a minute, then check ACTITIME_USERNAME/ACTITIME_PASSWORD',
+    });
     const during = (await getCustomer(c, 7).catch((e: unknown) => e)) as ActitimeApiError;
     expect(during.shortKey).toBe('ip_banned');
     expect(h.sim.requests).toHaveLength(1);

@@ -13,6 +13,7 @@ import {
   ResponseTooLargeError,
   TimeoutError,
   UnexpectedResponseError,
+  isActitimeError,
 } from '../../src/actitime/errors.js';
 import { apiErrorFrom, cleanApiText } from '../../src/actitime/http.js';
 import { getCustomer, listCustomers } from '../../src/actitime/resources/customers.js';
@@ -27,6 +28,7 @@ import {
   SCALED_LIMITS,
   type Harness,
 } from './support.js';
+import { shown } from '../helpers/errors.js';
 
 const WRONG = 'Wr0ng-Pa55word-42';
 const WRONG_BASIC = Buffer.from(`admin:${WRONG}`).toString('base64');
@@ -34,6 +36,8 @@ const WRONG_BASIC = Buffer.from(`admin:${WRONG}`).toString('base64');
 /** Every way an error can be turned into text, including its cause chain. */
 function renderings(err: unknown): string[] {
   const out = [String(err), JSON.stringify(err), inspect(err, { depth: Infinity, showHidden: true })];
+  // What the assistant would read of it, too.
+  if (isActitimeError(err)) out.push(JSON.stringify(shown(err)));
   let cur: unknown = err;
   for (let i = 0; cur instanceof Error && i < 10; i++) {
     out.push(cur.stack ?? '', cur.message);
@@ -65,7 +69,13 @@ describe('credentials and redaction (SEC-CR)', () => {
     const err = await getMe(c).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ActitimeApiError);
     expect((err as ActitimeApiError).status).toBe(401);
-    expect((err as Error).message).toBe('authentication failed, check ACTITIME_USERNAME/ACTITIME_PASSWORD');
+    expect(shown(err)).toEqual({
+      status: 401,
+      key: 'api.error.authentication_failed',
+      message:
+        'authentication failed, check ACTITIME_USERNAME/ACTITIME_PASSWORD. actiTIME said: "Authentication failed"',
+      hint: 'fix the credentials in the server configuration and restart it; nothing more is sent with these',
+    });
     for (const text of renderings(err)) {
       expect(text).not.toContain(WRONG);
       expect(text).not.toContain(WRONG_BASIC);
@@ -198,7 +208,7 @@ describe('credentials and redaction (SEC-CR)', () => {
       spy.mockRestore();
     }
     expect(written.join('')).toContain('retrying');
-    expect(written.join('')).toContain('authentication failed');
+    expect(written.join('')).toContain('no further requests will be sent with these credentials');
     expectNoSecrets(written);
     expectNoSecrets(written, WRONG, WRONG_BASIC);
   });

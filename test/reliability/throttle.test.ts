@@ -5,6 +5,7 @@ import { setTimeCell } from '../../src/actitime/resources/timetrack.js';
 import { getMe } from '../../src/actitime/resources/users.js';
 import { api } from '../helpers/simulator.js';
 import { gaps, now, SCALED_LIMITS, settle, UNIT, harnessPerTest, type Harness } from './support.js';
+import { said } from '../helpers/errors.js';
 
 describe('throttling and concurrency (REL-TH, SEC-CR-03)', () => {
   let h: Harness;
@@ -70,7 +71,7 @@ describe('throttling and concurrency (REL-TH, SEC-CR-03)', () => {
     expect(ok.length).toBeGreaterThanOrEqual(5);
     for (const b of busy) {
       expect(b.ok ? undefined : b.error).toBeInstanceOf(BusyError);
-      expect(b.ok ? '' : (b.error as Error).message).toBe('server busy, try again');
+      expect(b.ok ? '' : said(b.error)).toBe('server busy, try again');
       expect(b.ms).toBeLessThan(20);
     }
     expect(h.hits('/customers/6')).toHaveLength(ok.length);
