@@ -212,6 +212,8 @@ export class ActitimeClient {
         let result: AttemptResult | undefined;
         let failure: ActitimeError | undefined;
         let dispatched = false;
+        // The attempt's own timer was shortened to the call's deadline: its expiry is the call's.
+        let cutByDeadline = false;
         const started = this.clock();
         try {
           scope?.spend(weight);
@@ -223,6 +225,7 @@ export class ActitimeClient {
               // "maybe applied" at the deadline.
               if (isWrite && remaining < minWriteMs) throw new TimeoutError('call', deadlineMs);
               dispatched = true;
+              cutByDeadline = remaining < this.config.attemptTimeoutMs;
               state.attempts++;
               this.stats.requests++;
               return this.transport.attempt({
@@ -266,6 +269,9 @@ export class ActitimeClient {
           failure = result.error;
         }
         failure ??= new NetworkError('failed');
+        if (cutByDeadline && failure instanceof TimeoutError && failure.scope === 'attempt') {
+          failure = new TimeoutError('call', deadlineMs);
+        }
 
         // The call's own signal ended it (cancel, deadline, shutdown): never retried.
         if (linked.signal.aborted && (failure instanceof CancelledError || failure instanceof TimeoutError)) {

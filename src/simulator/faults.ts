@@ -37,9 +37,14 @@ export class Faults implements FaultController {
     return this.armed.reduce((sum, a) => sum + a.left, 0);
   }
 
-  /** The first armed fault for this request, consumed once; `path` is relative to /api/v1. */
-  take(method: string, path: string): FaultSpec | undefined {
-    const index = this.armed.findIndex((a) => faultMatches(a.spec, method, path));
+  /**
+   * The first armed fault for this request (or, with `inBatch`, this batch operation), consumed once; `path` is
+   * relative to /api/v1.
+   */
+  take(method: string, path: string, inBatch = false): FaultSpec | undefined {
+    const index = this.armed.findIndex(
+      (a) => (a.spec.inBatch === true) === inBatch && faultMatches(a.spec, method, path),
+    );
     if (index < 0) return undefined;
     const armed = this.armed[index]!;
     armed.left -= 1;
@@ -132,7 +137,7 @@ export async function applyFault(
  * headers say otherwise). Without a body an error status gets the standard error object for that status, so
  * the answer looks like actiTIME's; a success status gets no body at all.
  */
-function injectedOutcome(status: number, headers: Record<string, string> | undefined, body: unknown) {
+export function injectedOutcome(status: number, headers: Record<string, string> | undefined, body: unknown) {
   const base = headers ?? {};
   if (typeof body === 'string') {
     return {

@@ -108,6 +108,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       limits,
       limiter,
       log,
+      faults,
       recordOf: (ctx) => contexts.get(ctx),
       route: (method, segments, query, body, user, record) =>
         routeAndRun(method, segments, query, body, user, record),

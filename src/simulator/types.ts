@@ -153,6 +153,12 @@ export interface FaultSpec {
   malformedJson?: boolean;
   /** Run the real route, but add/override these response headers (e.g. X-Ratelimit-Remaining: 0). */
   passThroughHeaders?: Record<string, string>;
+  /**
+   * Match operations inside POST /batch instead of whole requests; only `status` (with `body`, or the standard
+   * error body of that status) applies there, and the operation's route does not run. E.g. a 429 that another
+   * client on the account would have caused.
+   */
+  inBatch?: boolean;
 }
 
 export interface FaultController {

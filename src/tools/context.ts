@@ -7,7 +7,7 @@ import { getInfo } from '../actitime/resources/info.js';
 import { getTimeZoneGroup } from '../actitime/resources/reference.js';
 import { getMe } from '../actitime/resources/users.js';
 import type { Info, User } from '../actitime/schemas.js';
-import { CancelledError } from '../actitime/errors.js';
+import { raceAbort } from '../actitime/signals.js';
 import type { ServerConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 
@@ -71,21 +71,21 @@ export class SessionLookups {
   ) {}
 
   me(signal: AbortSignal): Promise<User> {
-    return untilAborted(
+    return raceAbort(
       this.shared('me', () => getMe(this.client)),
       signal,
     );
   }
 
   settings(signal: AbortSignal): Promise<Info> {
-    return untilAborted(
+    return raceAbort(
       this.shared('settings', () => getInfo(this.client)),
       signal,
     );
   }
 
   calendar(signal: AbortSignal): Promise<Omit<Calendar, 'now'>> {
-    return untilAborted(
+    return raceAbort(
       this.shared('calendar', async () => {
         const [me, info] = await Promise.all([
           this.shared('me', () => getMe(this.client)),
@@ -122,24 +122,6 @@ export class SessionLookups {
     });
     return value;
   }
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new CancelledError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new CancelledError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  });
 }
 
 export function createToolContext(

@@ -136,4 +136,28 @@ describe('prompts', () => {
       /^Review my timesheet for last week/,
     );
   });
+  it('SEC-IN-05 prompt arguments are checked like tool arguments: NUL and ESC refused, bidi and zero-width stripped', async () => {
+    for (const [name, args] of [
+      ['log_my_day', { account: 'coffee\u0000then code' }],
+      ['log_my_day', { account: 'x', day: 'today\u001b[2J' }],
+      ['fill_week', { user: 'tom\u0000' }],
+      ['missing_time_report', { department: 'QA\u001b]0;pwned\u0007' }],
+    ] as const) {
+      const err = await client.getPrompt({ name, arguments: args }).catch((e: unknown) => e);
+      expect((err as { code?: number }).code, JSON.stringify(args)).toBe(-32602);
+      expect((err as Error).message).toContain('must not contain control characters');
+    }
+    const clean = text(
+      await client.getPrompt({
+        name: 'log_my_day',
+        arguments: { account: 'wrote \u202Etests\u202C and \u200Bdocs' },
+      }),
+    );
+    expect(clean).toContain('wrote tests and docs');
+    expect(clean).not.toMatch(/[\u202E\u202C\u200B]/);
+    const dept = text(
+      await client.getPrompt({ name: 'missing_time_report', arguments: { department: 'Q\u2066A' } }),
+    );
+    expect(dept).toContain('department "QA"');
+  });
 });

@@ -18,7 +18,8 @@ import {
 import { apiErrorFrom, cleanApiText } from '../../src/actitime/http.js';
 import { getCustomer, listCustomers } from '../../src/actitime/resources/customers.js';
 import { getMe } from '../../src/actitime/resources/users.js';
-import { createLogger, redact } from '../../src/logger.js';
+import { createLogger, redact, registerSecret } from '../../src/logger.js';
+import { connectClient, errorOf } from '../helpers/mcp.js';
 import {
   ADMIN_BASIC,
   ADMIN_PASSWORD,
@@ -230,6 +231,39 @@ describe('credentials and redaction (SEC-CR)', () => {
     })();
     expect(err).toBeInstanceOf(ConfigError);
     expectClean(err, ['Hunter2-pw', 'Hunter2-x']);
+  });
+
+  it('SEC-CR-04 redaction replaces credentials, not the words that follow "Basic" or "Bearer"', () => {
+    registerSecret('Tok3n-For-Redaction-Test-0123456789');
+    const basic = Buffer.from('jane:Hunter2-basic').toString('base64');
+    const cases: Array<[string, string]> = [
+      ['no task named "Basic training review"', 'no task named "Basic training review"'],
+      ['Bearer bonds and basic instincts', 'Bearer bonds and basic instincts'],
+      ['Basic dGVzdA== is just "test"', 'Basic dGVzdA== is just "test"'],
+      [`echo Basic ${basic} back`, 'echo Basic [redacted] back'],
+      ['Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmVk9 here', 'Bearer [redacted] here'],
+      [`Authorization: Basic ${basic}`, 'Authorization: [redacted]'],
+      ['token Tok3n-For-Redaction-Test-0123456789 leaked', 'token [redacted] leaked'],
+      [`the password ${ADMIN_PASSWORD}!`, 'the password [redacted]!'],
+    ];
+    // The admin password is registered by every client the harness made.
+    h.client();
+    for (const [input, expected] of cases) expect(redact(input), input).toBe(expected);
+  });
+
+  it('SEC-CR-04 an ordinary name after "Basic" reaches the assistant whole', async () => {
+    const c = await connectClient({ simulator: h.sim });
+    try {
+      const error = errorOf(
+        await c.client.callTool({
+          name: 'log_time',
+          arguments: { entries: [{ task: 'Basic training review', duration: 30 }] },
+        }),
+      );
+      expect(error.message).toBe('entries[0].task: no task named "Basic training review"');
+    } finally {
+      await c.close();
+    }
   });
 
   it('SEC-CR-05 redaction and error-text cleaning stay fast on 100 kB pathological input', () => {

@@ -47,3 +47,72 @@ describe('input validation at the boundary, for every tool', () => {
     },
   );
 });
+
+/** Every object in a JSON schema, however deeply nested. */
+function objectsIn(schema: unknown, path = '$'): Array<{ path: string; node: Record<string, unknown> }> {
+  if (typeof schema !== 'object' || schema === null) return [];
+  const node = schema as Record<string, unknown>;
+  const here = node.type === 'object' ? [{ path, node }] : [];
+  return [
+    ...here,
+    ...Object.entries(node).flatMap(([k, v]) =>
+      Array.isArray(v)
+        ? v.flatMap((x, i) => objectsIn(x, `${path}.${k}[${i}]`))
+        : objectsIn(v, `${path}.${k}`),
+    ),
+  ];
+}
+
+describe('strict input at every depth', () => {
+  let c: Connected;
+  beforeAll(async () => {
+    c = await connectClient({ env: { ACTITIME_TOOLSETS: 'all' } });
+  });
+  afterAll(() => c.close());
+
+  it('SEC-IN-01 every object in every tool’s input schema, nested ones too, refuses unknown properties', async () => {
+    const { tools } = await c.client.listTools();
+    const open = tools.flatMap((t) =>
+      objectsIn(t.inputSchema)
+        .filter(({ node }) => node.properties !== undefined && node.additionalProperties !== false)
+        .map(({ path }) => `${t.name} ${path}`),
+    );
+    expect(open).toEqual([]);
+  });
+
+  it.each([
+    ['dryRun', true, 'a misplaced dryRun would write for real'],
+    ['username', 'trainee', 'a misplaced username would write to the caller’s own timesheet'],
+  ])(
+    'SEC-IN-01 log_time entries[0].%s is refused with its path, 0 requests (%s, %s)',
+    async (key, value, _why) => {
+      const before = c.sim.requests.length;
+      const error = errorOf(
+        await c.client.callTool({
+          name: 'log_time',
+          arguments: { entries: [{ task: 143, duration: 30, [key]: value }] },
+        }),
+      );
+      expect(error).toEqual({
+        kind: 'validation',
+        message: `invalid arguments: entries[0].${key}: unknown argument`,
+        field: `entries[0].${key}`,
+        hint: 'fix the named argument and call again; see the tool’s input schema',
+      });
+      expect(c.sim.requests.length).toBe(before);
+    },
+  );
+
+  it('SEC-IN-04 ids are accepted as numbers or digit strings wherever an id is accepted (log_time task 143)', async () => {
+    for (const task of [143, '143']) {
+      const result = await c.client.callTool({
+        name: 'log_time',
+        arguments: { entries: [{ task, date: '2026-10-20', duration: 30 }], dryRun: true },
+      });
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toMatchObject({ entries: [{ taskId: 143, status: 'planned' }] });
+    }
+    const timesheet = await c.client.callTool({ name: 'get_timesheet', arguments: { user: 3 } });
+    expect(timesheet.structuredContent).toMatchObject({ user: { id: 3 } });
+  });
+});

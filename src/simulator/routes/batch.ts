@@ -7,6 +7,7 @@
  * batch before anything runs, like an oversize batch.
  */
 import { errorBody, errorOutcome, type Outcome } from '../errors-http.js';
+import { injectedOutcome, type Faults } from '../faults.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { RequestLog } from '../request-log.js';
 import { decodeRelativePath } from '../router.js';
@@ -30,6 +31,7 @@ export interface BatchDeps {
   limits: SimulatorLimits;
   limiter: RateLimiter;
   log: RequestLog;
+  faults: Faults;
   /** The recorded HTTP request a route context was built for (the batch's own log entry). */
   recordOf(ctx: RouteContext): RecordedRequest | undefined;
   /** Routes and runs one operation for `user`: 404/405 and handler errors come back as outcomes. */
@@ -135,7 +137,10 @@ async function runOperation(
     username: user.username,
   });
   let outcome: Outcome;
-  if (!deps.limiter.take(user.id).allowed) {
+  const fault = target.segments ? deps.faults.take(op.method, target.path, true) : undefined;
+  if (fault?.status !== undefined) {
+    outcome = injectedOutcome(fault.status, undefined, fault.body);
+  } else if (!deps.limiter.take(user.id).allowed) {
     outcome = errorOutcome(429, 'too_many_requests');
   } else if (!target.segments) {
     outcome = errorOutcome(400, 'invalid_argument');
