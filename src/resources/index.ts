@@ -24,8 +24,8 @@ export function registerResources(server: McpServer, ctx: ServerContext): void {
       mimeType: 'application/json',
     },
     async (uri, extra) => {
-      const info = await readOrThrow(ctx, 'actitime://settings', () =>
-        getInfo(ctx.client, { signal: extra.signal }),
+      const info = await readOrThrow(ctx, 'actitime://settings', extra.signal, (signal) =>
+        getInfo(ctx.client, { signal }),
       );
       return {
         contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(sanitizeDeep(info)) }],

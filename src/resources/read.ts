@@ -7,10 +7,20 @@ import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerContext } from '../tools/context.js';
 import { errorBody, type ErrorBody } from '../tools/format.js';
 
-/** Runs a read for a resource; known errors keep their trusted message, anything else is logged and hidden. */
-export async function readOrThrow<T>(ctx: ServerContext, uri: string, read: () => Promise<T>): Promise<T> {
+/**
+ * Runs a read for a resource in a call scope of its own (one deadline, one budget; what it still has queued is
+ * dropped when it ends, as for a tool call); known errors keep their trusted message, anything else is logged
+ * and hidden.
+ */
+export async function readOrThrow<T>(
+  ctx: ServerContext,
+  uri: string,
+  parent: AbortSignal,
+  read: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const scope = ctx.client.openCall(parent);
   try {
-    return await read();
+    return await read(scope.signal);
   } catch (err) {
     const body = errorBody(err);
     if (body)
@@ -25,6 +35,8 @@ export async function readOrThrow<T>(ctx: ServerContext, uri: string, read: () =
       ErrorCode.InternalError,
       'internal error in actitime-mcp; details were written to the server log',
     );
+  } finally {
+    scope.end();
   }
 }
 

@@ -125,7 +125,7 @@ export function registerReferenceResources(server: McpServer, ctx: ServerContext
       r.uri,
       { title: r.title, description: r.description, mimeType: 'application/json' },
       async (uri, extra) => {
-        const data = await readOrThrow(ctx, r.uri, () => r.read(ctx, extra.signal));
+        const data = await readOrThrow(ctx, r.uri, extra.signal, (signal) => r.read(ctx, signal));
         return {
           contents: [
             { uri: uri.href, mimeType: 'application/json', text: JSON.stringify(sanitizeDeep(data)) },

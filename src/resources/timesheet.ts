@@ -110,17 +110,17 @@ export function registerTimesheetResource(server: McpServer, ctx: ServerContext)
       if (!ISO_WEEK.test(week)) {
         throw new McpError(ErrorCode.InvalidParams, 'week: expected an ISO week such as 2026-W47');
       }
-      const sheet = await readOrThrow(ctx, uri.href, async () => {
-        const cal = await calendarOf(ctx.client, extra.signal);
+      const sheet = await readOrThrow(ctx, uri.href, extra.signal, async (signal) => {
+        const cal = await calendarOf(ctx.client, signal);
         const period = parsePeriod(week, { ...cal, now: nowOf(ctx), field: 'week' });
-        const user = await resolveUser({ client: ctx.client, signal: extra.signal }, userRef, {
+        const user = await resolveUser({ client: ctx.client, signal }, userRef, {
           field: 'user',
         });
         return buildTimesheet(ctx.client, {
           user,
           period: { from: period.from, to: period.to, timeZone: cal.timeZone, weekStart: cal.weekStart },
           today: todayDate(cal.timeZone, nowOf(ctx)),
-          signal: extra.signal,
+          signal,
         });
       });
       return {

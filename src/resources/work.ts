@@ -107,8 +107,8 @@ export function registerWorkResources(server: McpServer, ctx: ServerContext): vo
       },
       async (uri, vars, extra) => {
         const ref = refOf(variable(vars.id));
-        const item = await readOrThrow(ctx, template, () =>
-          loadWorkItem({ client: ctx.client, signal: extra.signal }, kind, ref, true),
+        const item = await readOrThrow(ctx, template, extra.signal, (signal) =>
+          loadWorkItem({ client: ctx.client, signal }, kind, ref, true),
         );
         return {
           contents: [
@@ -132,10 +132,10 @@ export function registerWorkResources(server: McpServer, ctx: ServerContext): vo
     },
     async (uri, vars, extra) => {
       const ref = refOf(variable(vars.id));
-      const r = { client: ctx.client, signal: extra.signal };
-      const user = await readOrThrow(ctx, 'actitime://users/{id}', async () =>
-        userOut(await resolveUser(r, ref), await referenceNames(r)),
-      );
+      const user = await readOrThrow(ctx, 'actitime://users/{id}', extra.signal, async (signal) => {
+        const r = { client: ctx.client, signal };
+        return userOut(await resolveUser(r, ref), await referenceNames(r));
+      });
       return {
         contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(sanitizeDeep(user)) }],
       };

@@ -29,7 +29,7 @@ import {
 import { textInput } from '../domain/sanitize.js';
 import { defineTool, type AnyTool } from './define.js';
 import { referenceNames, UserCore, userOut, type UserOut } from './users.js';
-import { compact, num, refInput } from './work.js';
+import { compact, idInput, num, refInput } from './work.js';
 
 const MAX_REFS = 100;
 const refList = z.array(refInput()).min(1).max(MAX_REFS);
@@ -213,7 +213,7 @@ export const deleteHookTool = defineTool({
   toolset: 'admin',
   access: 'destructive',
   idempotent: true,
-  inputSchema: z.object({ id: z.int().min(1).max(2_147_483_647).optional(), url: targetUrl.optional() }),
+  inputSchema: z.object({ id: idInput().optional(), url: targetUrl.optional() }),
   outputSchema: z.looseObject({ removed: z.array(HookOut) }),
   async handler(args, ctx) {
     if ((args.id === undefined) === (args.url === undefined)) {

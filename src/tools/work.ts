@@ -76,6 +76,17 @@ export const refInput = (description?: string) => {
   return description ? schema.describe(description) : schema;
 };
 
+/** An id only (no name): a number or a string of digits, as everywhere an id is taken. */
+export const idInput = () =>
+  z.union([
+    z.number().refine(isId, 'an id must be a positive whole number'),
+    z
+      .string()
+      .regex(/^\s*\d{1,10}\s*$/, 'an id must be a positive whole number')
+      .transform(Number)
+      .refine(isId, 'an id must be a positive whole number'),
+  ]);
+
 export const limitInput = z.int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE);
 export const offsetInput = z.int().min(0).max(10_000_000).default(0);
 
