@@ -11,6 +11,7 @@ import type { ClientConfig } from '../../src/actitime/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { RecordedRequest, SimulatorOptions } from '../../src/simulator/types.js';
 import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
+import { waitFor } from '../helpers/wait.js';
 
 export const TODAY = '2026-10-07';
 export const ADMIN_PASSWORD = 'manager';
@@ -130,8 +131,52 @@ export function gaps(records: readonly RecordedRequest[]): number[] {
   return records.slice(1).map((r, i) => r.arrivedAt - records[i]!.arrivedAt);
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The waits the client decided on before its retries, in ms, from its warnings ("retrying in 100 ms",
+ * "retrying in 1 s"). What it decided does not depend on load; how late its timer then fired does.
+ */
+export function announcedWaits(lines: readonly string[]): number[] {
+  return lines.flatMap((line) => {
+    const m = /retrying in (\d+(?:\.\d+)?) (ms|s)\b/.exec(line);
+    return m ? [Number(m[1]) * (m[2] === 's' ? 1000 : 1)] : [];
+  });
+}
+
+export interface BudgetHold {
+  remaining: number;
+  resetSeconds: number;
+  /** How long after taking in these headers the client's budget lets the next request go. */
+  holdMs: number;
+}
+
+/**
+ * Records what the client decided on each X-Ratelimit-Remaining/-Reset pair it took in: the wait its rate
+ * budget then imposes on the next request, computed at the instant of observation (so load cannot change it).
+ */
+export function recordBudgetHolds(client: ActitimeClient): BudgetHold[] {
+  const budget = client.limiter.budget;
+  const observe = budget.observe.bind(budget);
+  const holds: BudgetHold[] = [];
+  budget.observe = (remaining, resetSeconds, at = performance.now()) => {
+    observe(remaining, resetSeconds, at);
+    holds.push({ remaining, resetSeconds, holdMs: budget.earliest(1, at) - at });
+  };
+  return holds;
+}
+
+/**
+ * Resolves once the client has nothing queued or running and the simulator nothing in flight. After a call
+ * has settled, that is final: nothing more of it can reach the wire, so a "never sent" check needs no sleep.
+ */
+export function untilIdle(client: ActitimeClient, sim: Harness['sim']): Promise<void> {
+  return waitFor(
+    () => {
+      const { queued, running } = client.limiter.counts;
+      const open = sim.requests.some((r) => r.batchOf === undefined && r.finishedAt === undefined);
+      return queued === 0 && running === 0 && !open;
+    },
+    { message: 'client limiter and simulator idle' },
+  );
 }
 
 export async function settle<T>(

@@ -1,0 +1,51 @@
+/**
+ * Waiting without guessing how long things take. A fixed sleep is either too short on a loaded CI machine
+ * (flaky) or too long everywhere else (slow); these wait for the condition itself, or for the one event-loop
+ * ordering fact a test relies on.
+ */
+import { connect } from 'node:net';
+
+export interface WaitForOptions {
+  /** Give up after this long. Generous on purpose: it only bounds how long a broken test hangs. */
+  timeoutMs?: number;
+  /** Poll interval. */
+  intervalMs?: number;
+  /** Says what was awaited, for the timeout error. */
+  message?: string;
+}
+
+/** Resolves once `predicate` holds (checked at once, then every few ms); rejects after `timeoutMs`. */
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  { timeoutMs = 10_000, intervalMs = 2, message = 'condition' }: WaitForOptions = {},
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (performance.now() > deadline)
+      throw new Error(`waitFor: ${message} not reached within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/**
+ * Whether the event loop has run any other callback (timer, I/O, immediate) since this was called. A promise
+ * that settles while `turned()` is still false settled through microtasks alone: "at once", with no wait
+ * that load could stretch, which is what a "fails fast" or "answers a cancel at once" test means.
+ */
+export function loopTurnWatch(): { turned(): boolean } {
+  let turned = false;
+  setImmediate(() => (turned = true));
+  return { turned: () => turned };
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+export function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
