@@ -28,6 +28,18 @@ export async function waitFor(
 }
 
 /**
+ * Awaits `p`, failing with a clear message after `timeoutMs` instead of hanging until the test's own timeout.
+ * For "it ends by itself" checks: the bound is generous, the point is only that `p` settles at all.
+ */
+export async function settles<T>(p: Promise<T>, what: string, timeoutMs = 10_000): Promise<T> {
+  let settled = false;
+  const done = p.finally(() => (settled = true));
+  done.catch(() => undefined); // observed below, after the wait
+  await waitFor(() => settled, { timeoutMs, message: `${what} to settle` });
+  return done;
+}
+
+/**
  * Whether the event loop has run any other callback (timer, I/O, immediate) since this was called. A promise
  * that settles while `turned()` is still false settled through microtasks alone: "at once", with no wait
  * that load could stretch, which is what a "fails fast" or "answers a cancel at once" test means.
