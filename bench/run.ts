@@ -15,7 +15,10 @@ import { runBatch } from '../src/actitime/resources/batch.js';
 import { addTimeDelta } from '../src/actitime/resources/timetrack.js';
 import { getMe } from '../src/actitime/resources/users.js';
 import { createLogger } from '../src/logger.js';
+import { dateRange } from '../src/simulator/dates.js';
+import { DEFAULT_LIMITS } from '../src/simulator/rate-limit.js';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/server.js';
+import { Store } from '../src/simulator/store.js';
 import type { RecordedRequest } from '../src/simulator/types.js';
 import { connectClient } from '../test/helpers/mcp.js';
 import { busiestWindow, rateFigures } from '../test/helpers/rate.js';
@@ -122,6 +125,70 @@ async function batchedWrites(sim: SimulatorHandle): Promise<Row> {
     unit: 'ms',
     better: 'lower',
   };
+}
+
+/**
+ * The simulator's store taking in a year of time on 200 tasks, as seed.test.ts loads it (there without a
+ * clock), vs the same records in plain nested Maps: the least any store could do. Repeated for a figure
+ * well above timer resolution.
+ */
+function storeLoad(): Row {
+  const rounds = 20;
+  const days = dateRange('2025-01-01', '2025-12-31');
+  const tasks = Array.from({ length: 10 }, (_, i) => 1 + 20 * i);
+  const ours = timedSync(() => {
+    for (let round = 0; round < rounds; round++) {
+      const s = new Store({
+        seed: 'empty',
+        today: TODAY,
+        now: () => Date.UTC(2026, 9, 7, 12),
+        limits: { ...DEFAULT_LIMITS },
+        apiBaseUrl: 'http://127.0.0.1:1/api/v1',
+      });
+      s.addCustomer({ id: 1, name: 'Bench', description: null, archived: false, created: 0 });
+      s.addProject({ id: 1, customerId: 1, name: 'Bench', description: null, archived: false, created: 0 });
+      for (let t = 1; t <= 200; t++)
+        s.addTask({
+          id: t,
+          projectId: 1,
+          name: `T${t}`,
+          description: null,
+          created: 0,
+          workflowStatusId: 1,
+          typeOfWorkId: 1,
+          deadline: null,
+          estimatedTime: null,
+        });
+      for (const d of days) for (const t of tasks) s.setTime(1, d, t, 30);
+    }
+  });
+  const baseline = timedSync(() => {
+    for (let round = 0; round < rounds; round++) {
+      const time = new Map<number, Map<string, Map<number, { time: number }>>>();
+      for (const d of days) {
+        for (const t of tasks) {
+          let byDate = time.get(1);
+          if (!byDate) time.set(1, (byDate = new Map()));
+          let day = byDate.get(d);
+          if (!day) byDate.set(d, (day = new Map()));
+          day.set(t, { time: 30 });
+        }
+      }
+    }
+  });
+  return {
+    name: `store: a year of time on 200 tasks, ${rounds} times (Store.setTime vs plain Maps)`,
+    ours,
+    baseline,
+    unit: 'ms',
+    better: 'lower',
+  };
+}
+
+function timedSync(fn: () => void): number {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
 }
 
 /** A simulator with actiTIME's default limits (100/s, 1000/min, real windows). */
@@ -250,6 +317,7 @@ async function main(): Promise<void> {
   } finally {
     await sim.close();
   }
+  rows.push(storeLoad());
   rows.push(...(await clientWritesAtTheLimit()), ...(await toolWritesAtTheLimit()));
   process.stderr.write('benchmark | ours | baseline | ratio (>1 = ours better)\n');
   for (const r of rows) {
