@@ -4,6 +4,8 @@
  * ordering fact a test relies on.
  */
 import { connect } from 'node:net';
+import type { ActitimeClient } from '../../src/actitime/client.js';
+import type { SimulatorHandle } from '../../src/simulator/server.js';
 
 export interface WaitForOptions {
   /** Give up after this long. Generous on purpose: it only bounds how long a broken test hangs. */
@@ -60,4 +62,23 @@ export function isListening(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/**
+ * Resolves once the client has nothing queued or running and the simulator nothing in flight. After the call
+ * under test has settled, that is final: nothing more of it can reach the wire, so a "never sent" or "not
+ * retried" check needs no sleep.
+ */
+export function untilIdle(
+  client: Pick<ActitimeClient, 'limiter'>,
+  sim: Pick<SimulatorHandle, 'requests'>,
+): Promise<void> {
+  return waitFor(
+    () => {
+      const { queued, running } = client.limiter.counts;
+      const open = sim.requests.some((r) => r.batchOf === undefined && r.finishedAt === undefined);
+      return queued === 0 && running === 0 && !open;
+    },
+    { message: 'client limiter and simulator idle' },
+  );
 }

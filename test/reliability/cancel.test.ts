@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../src/actitime/errors.js';
 import { getCustomer } from '../../src/actitime/resources/customers.js';
 import { getMe } from '../../src/actitime/resources/users.js';
-import { loopTurnWatch, waitFor } from '../helpers/wait.js';
-import { settle, untilIdle, harnessPerTest, type Harness } from './support.js';
+import { loopTurnWatch, untilIdle, waitFor } from '../helpers/wait.js';
+import { settle, harnessPerTest, type Harness } from './support.js';
 
 /**
  * "Answered at once" means: settled before the event loop ran anything else (loopTurnWatch), which no load can

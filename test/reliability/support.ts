@@ -11,7 +11,6 @@ import type { ClientConfig } from '../../src/actitime/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { RecordedRequest, SimulatorOptions } from '../../src/simulator/types.js';
 import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
-import { waitFor } from '../helpers/wait.js';
 
 export const TODAY = '2026-10-07';
 export const ADMIN_PASSWORD = 'manager';
@@ -162,21 +161,6 @@ export function recordBudgetHolds(client: ActitimeClient): BudgetHold[] {
     holds.push({ remaining, resetSeconds, holdMs: budget.earliest(1, at) - at });
   };
   return holds;
-}
-
-/**
- * Resolves once the client has nothing queued or running and the simulator nothing in flight. After a call
- * has settled, that is final: nothing more of it can reach the wire, so a "never sent" check needs no sleep.
- */
-export function untilIdle(client: ActitimeClient, sim: Harness['sim']): Promise<void> {
-  return waitFor(
-    () => {
-      const { queued, running } = client.limiter.counts;
-      const open = sim.requests.some((r) => r.batchOf === undefined && r.finishedAt === undefined);
-      return queued === 0 && running === 0 && !open;
-    },
-    { message: 'client limiter and simulator idle' },
-  );
 }
 
 export async function settle<T>(

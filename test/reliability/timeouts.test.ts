@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ActitimeApiError, TimeoutError } from '../../src/actitime/errors.js';
 import { createCustomer, getCustomer, listCustomers } from '../../src/actitime/resources/customers.js';
-import { announcedWaits, now, untilIdle, harnessPerTest, type Harness } from './support.js';
+import { announcedWaits, now, harnessPerTest, type Harness } from './support.js';
+import { untilIdle } from '../helpers/wait.js';
 
 /**
  * Load can only make waits longer, so elapsed times are bounded from below only. That the client gave up
