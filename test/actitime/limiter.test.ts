@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RateBudget, RequestLimiter, type ScheduleOptions } from '../../src/actitime/limiter.js';
 import { BusyError, CancelledError, RateLimitedError } from '../../src/actitime/errors.js';
 import { said } from '../helpers/errors.js';
+import { loopTurnWatch, waitFor } from '../helpers/wait.js';
 
 function fakeClock(start = 1000) {
   let t = start;
@@ -147,10 +148,11 @@ describe('RequestLimiter (bottleneck queues around the rate budget)', () => {
     const { t, job } = tracker();
     const first = l.run(opts(false), job(false, 'first', 30));
     const a = l.run(opts(false), job(false, 'a'));
-    const t0 = performance.now();
+    const turn = loopTurnWatch();
     const busy = await l.run(opts(false), job(false, 'busy')).catch((e: unknown) => e);
     expect(busy).toBeInstanceOf(BusyError);
-    expect(performance.now() - t0).toBeLessThan(5);
+    // Refused on admission: before the event loop ran anything else, so no queue wait, on any load.
+    expect(turn.turned()).toBe(false);
     const retry = l.run(opts(false, { retry: true }), job(false, 'retry'));
     await Promise.all([first, a, retry]);
     expect(t.order).toEqual(['first', 'retry', 'a']);
@@ -164,39 +166,60 @@ describe('RequestLimiter (bottleneck queues around the rate budget)', () => {
     const ac = new AbortController();
     const cancelled = l.run(opts(false, { signal: ac.signal }), job(false, 'cancelled'));
     // bottleneck starts jobs on its own timers: wait for it rather than for a fixed time (a loaded CI core).
-    await until(() => l.counts.running === 1);
+    await waitFor(() => l.counts.running === 1, { message: 'the first job running' });
     expect(l.counts).toEqual({ queued: 1, running: 1 });
-    const t0 = performance.now();
+    const turn = loopTurnWatch();
     ac.abort();
-    await expect(cancelled).rejects.toBeInstanceOf(CancelledError);
-    expect(performance.now() - t0).toBeLessThan(5);
+    const outcome = await cancelled.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(turn.turned()).toBe(false);
+    expect(outcome).toBeInstanceOf(CancelledError);
     // It no longer counts against the queue bound, though bottleneck still holds its (inert) job.
     expect(l.counts).toEqual({ queued: 0, running: 1 });
     await first;
-    await until(() => l.counts.running === 0);
-    await sleep(20);
-    expect(t.order).toEqual(['first']);
+    // bottleneck runs its queue in order, one at a time: once a job queued after the cancelled one has run,
+    // the cancelled one has had its turn, so its absence from the order is final.
+    await l.run(opts(false), job(false, 'after'));
+    await waitFor(() => l.counts.running === 0, { message: 'the last job released' });
+    expect(t.order).toEqual(['first', 'after']);
     expect(l.counts).toEqual({ queued: 0, running: 0 });
     await l.close();
   });
 
   it('a write cancelled while waiting in the lane never runs and does not delay the next write', async () => {
+    // The spacing runs on the limiter's clock, here one that moves only when the test moves it, and it is a
+    // minute long: a second spacing (charged to the cancelled write, or its sleep left holding the lane) would
+    // keep w3 waiting a real minute, which no load can be mistaken for.
+    const spacing = 60_000;
+    let clockAt = 0;
+    let clockReads = 0;
+    const now = (): number => {
+      clockReads++;
+      return clockAt;
+    };
     const l = new RequestLimiter({
-      limits: { ...limits, writeMinTimeMs: 60, highWater: 10 },
+      limits: { ...limits, writeMinTimeMs: spacing, highWater: 10 },
       timeUnitMs: 1000,
+      now,
     });
     const { t, job } = tracker();
     const ac = new AbortController();
     const first = l.run(opts(true), job(true, 'w1', 5));
     const cancelled = l.run(opts(true, { signal: ac.signal }), job(true, 'cancelled', 5));
     const third = l.run(opts(true), job(true, 'w3', 5));
-    await sleep(20);
+    await first;
+    // w1's answer anchored the spacing. Nothing else reads the clock until the lane's next write computes its
+    // wait: then the cancelled write is waiting out the spacing, w3 behind it.
+    const readsAfterW1 = clockReads;
+    await waitFor(() => clockReads > readsAfterW1, { message: 'the cancelled write in the spacing' });
+    expect(t.order).toEqual(['w1']);
+    clockAt = spacing; // one spacing after w1, by the limiter's clock
     ac.abort();
     await expect(cancelled).rejects.toBeInstanceOf(CancelledError);
-    const t0 = performance.now();
-    await Promise.all([first, third]);
-    // w3 waits out one spacing after w1 (about 60 ms after w1 ended), not two.
-    expect(performance.now() - t0).toBeLessThan(100);
+    await waitFor(() => t.order.includes('w3'), { message: 'w3 to run (it was due at once)' });
+    await third;
     expect(t.order).toEqual(['w1', 'w3']);
     await l.close();
   });
@@ -231,15 +254,6 @@ describe('RequestLimiter (bottleneck queues around the rate budget)', () => {
     expect(timersAfter).toBeLessThanOrEqual(timersBefore);
   });
 });
-
-/** Polls `cond` every millisecond; fails the test after `timeoutMs`. */
-async function until(cond: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > deadline) throw new Error('condition not reached in time');
-    await sleep(1);
-  }
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -7,21 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import type { RecordedRequest } from '../../src/simulator/types.js';
 import { connectClient, errorOf, textOf, type Connected } from '../helpers/mcp.js';
-import { waitFor } from '../helpers/wait.js';
+import { untilIdle, waitFor } from '../helpers/wait.js';
 
 let c: Connected | undefined;
 afterEach(async () => {
   await c?.close();
   c = undefined;
 });
-
-/** Resolves once the call's client has nothing queued or running and the simulator has nothing in flight. */
-async function idle(conn: Connected): Promise<void> {
-  await waitFor(() => {
-    const { queued, running } = conn.actitime.limiter.counts;
-    return queued === 0 && running === 0 && conn.sim.requests.every((r) => r.finishedAt !== undefined);
-  });
-}
 
 function addUsers(conn: Connected, count: number): void {
   for (let i = 0; i < count; i++) {
@@ -62,7 +54,7 @@ describe('one call, one scope (REL-TO-03, REL-CX-02)', () => {
       hint: 'narrow it: fewer users, entries or names, a department, or a shorter period',
     });
     expect(schedules(c.sim.requests)).toHaveLength(0);
-    await idle(c);
+    await untilIdle(c.actitime, c.sim);
     expect(c.sim.requests).toHaveLength(sent);
     // The account's budget is intact for the next call.
     const next = await c.client.callTool({ name: 'get_timesheet', arguments: {} });
@@ -79,7 +71,7 @@ describe('one call, one scope (REL-TO-03, REL-CX-02)', () => {
     const inFlight = c.actitime.limiter.counts.running;
     const sent = c.sim.requests.length;
     expect(errorOf(result)).toMatchObject({ status: 403, key: 'api.error.access_denied' });
-    await idle(c);
+    await untilIdle(c.actitime, c.sim);
     expect(c.sim.requests.length - sent).toBeLessThanOrEqual(inFlight);
     // 300 schedules were due; the call ended after the first answers.
     expect(schedules(c.sim.requests).length).toBeLessThan(300 / 2);
@@ -100,7 +92,7 @@ describe('one call, one scope (REL-TO-03, REL-CX-02)', () => {
       'GET /tasks',
     ]);
     expect(sent.every((r) => r.query.name === undefined && r.query.words === undefined)).toBe(true);
-    await idle(c);
+    await untilIdle(c.actitime, c.sim);
     expect(c.sim.requests).toHaveLength(mark + sent.length);
   });
 
@@ -135,7 +127,7 @@ describe('one call, one scope (REL-TO-03, REL-CX-02)', () => {
       message: 'the call did not finish within its 600 ms deadline',
       hint: 'actiTIME is slow; try again in a moment, or narrow the request',
     });
-    await idle(c);
+    await untilIdle(c.actitime, c.sim);
     expect(c.sim.requests).toHaveLength(sent);
   });
 
@@ -162,7 +154,7 @@ describe('one call, one scope (REL-TO-03, REL-CX-02)', () => {
       hint: 're-read the cell before retrying',
       maybeApplied: true,
     });
-    await idle(c);
+    await untilIdle(c.actitime, c.sim);
     // The simulator saw the connection close before the delayed route ran: nothing was applied.
     expect(c.sim.store.getTime(1, date, 143)?.time ?? 0).toBe(before);
   });
@@ -180,7 +172,7 @@ describe('one call, one scope (REL-TO-03, REL-CX-02)', () => {
     await waitFor(() => c!.actitime.limiter.counts.queued === 0);
     const inFlight = c.actitime.limiter.counts.running;
     const sent = c.sim.requests.length;
-    await idle(c);
+    await untilIdle(c.actitime, c.sim);
     expect(c.sim.requests.length - sent).toBeLessThanOrEqual(inFlight);
     expect(schedules(c.sim.requests).length).toBeLessThan(60);
   });

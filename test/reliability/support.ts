@@ -130,8 +130,37 @@ export function gaps(records: readonly RecordedRequest[]): number[] {
   return records.slice(1).map((r, i) => r.arrivedAt - records[i]!.arrivedAt);
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The waits the client decided on before its retries, in ms, from its warnings ("retrying in 100 ms",
+ * "retrying in 1 s"). What it decided does not depend on load; how late its timer then fired does.
+ */
+export function announcedWaits(lines: readonly string[]): number[] {
+  return lines.flatMap((line) => {
+    const m = /retrying in (\d+(?:\.\d+)?) (ms|s)\b/.exec(line);
+    return m ? [Number(m[1]) * (m[2] === 's' ? 1000 : 1)] : [];
+  });
+}
+
+export interface BudgetHold {
+  remaining: number;
+  resetSeconds: number;
+  /** How long after taking in these headers the client's budget lets the next request go. */
+  holdMs: number;
+}
+
+/**
+ * Records what the client decided on each X-Ratelimit-Remaining/-Reset pair it took in: the wait its rate
+ * budget then imposes on the next request, computed at the instant of observation (so load cannot change it).
+ */
+export function recordBudgetHolds(client: ActitimeClient): BudgetHold[] {
+  const budget = client.limiter.budget;
+  const observe = budget.observe.bind(budget);
+  const holds: BudgetHold[] = [];
+  budget.observe = (remaining, resetSeconds, at = performance.now()) => {
+    observe(remaining, resetSeconds, at);
+    holds.push({ remaining, resetSeconds, holdMs: budget.earliest(1, at) - at });
+  };
+  return holds;
 }
 
 export async function settle<T>(

@@ -30,6 +30,7 @@ import {
   type HttpServerOptions,
 } from '../../src/transports/http.js';
 import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
+import { settles, waitFor } from '../helpers/wait.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -462,15 +463,13 @@ describe('SEC-HT-05 bearer token and sessions', () => {
 
   it('SEC-HT-05 closes a session left idle', async () => {
     const handle = await start({ sessionIdleMs: 150 });
+    // Counted from before the request: the session was last seen while answering it, so no earlier than this.
+    const sent = performance.now();
     const init = await raw(handle, 'POST', mcpHeaders(), INIT);
     expect(handle.sessionCount()).toBe(1);
-    const started = performance.now();
-    while (handle.sessionCount() > 0 && performance.now() - started < 3_000) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    expect(handle.sessionCount()).toBe(0);
+    await waitFor(() => handle.sessionCount() === 0, { message: 'the idle session to close' });
     // Not before it was idle for the configured time (timer granularity allowed for).
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    expect(performance.now() - sent).toBeGreaterThanOrEqual(140);
     const id = init.headers['mcp-session-id']!;
     expectRefusal(await raw(handle, 'POST', mcpHeaders({ 'mcp-session-id': id }), INIT), 404);
   });
@@ -558,24 +557,18 @@ describe('shutdown', () => {
     sim.clearRequests();
     sim.faults.inject({ method: 'GET', path: '/users/me', delayMs: 5_000 });
     const call = client.callTool({ name: 'test_hold_me', arguments: {} }).catch((e: unknown) => e);
-    for (let i = 0; i < 100 && !sim.requests.some((r) => r.path === '/users/me'); i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitFor(() => sim.requests.some((r) => r.path === '/users/me'), { message: 'the held request' });
     const held = sim.requests.find((r) => r.path === '/users/me');
     expect(held).toBeDefined();
 
-    const started = performance.now();
-    await handle.close();
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // "Quickly" = without waiting for what it ends: the held answer (5 s) and the SSE stream (never ends by
+    // itself). Either wait would show as a close() or a stream that does not settle, and as a status below.
+    await settles(handle.close(), 'close()');
     expect(handle.sessionCount()).toBe(0);
     expect(await listening(handle.port)).toBe(false);
-    expect(await Promise.race([stream, new Promise((r) => setTimeout(() => r('open'), 1_000))])).not.toBe(
-      'open',
-    );
+    await settles(stream, 'the SSE stream');
     // The call's cancellation signal fired: the held actiTIME request was dropped, not left to finish.
-    for (let i = 0; i < 100 && held!.abortedAt === undefined; i++)
-      await new Promise((r) => setTimeout(r, 10));
-    expect(held!.abortedAt).toBeDefined();
+    await waitFor(() => held!.abortedAt !== undefined, { message: 'the held request to close' });
     expect(held!.status).toBeUndefined();
     // No result can reach the client any more; closing it settles the call as a connection error.
     await client.close();
@@ -603,13 +596,15 @@ describe('serveHttp (the CLI --http mode)', () => {
     expect((await raw(handle, 'POST', mcpHeaders(), INIT)).status).toBe(200);
     expect(handle.sessionCount()).toBe(1);
 
+    const logMark = logs.length;
     signals.emit('SIGTERM');
-    for (let i = 0; i < 100 && exits.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => exits.length > 0, { message: 'exit()' });
     expect(exits).toEqual([0]);
     expect(order).toEqual(['released with 0 sessions open']);
     expect(await listening(handle.port)).toBe(false);
+    // A second signal is ignored on the spot: a shutdown that started would log before its first await.
     signals.emit('SIGINT');
-    await new Promise((r) => setTimeout(r, 20));
+    expect(logs.slice(logMark).filter((l) => l.includes('shutting down'))).toHaveLength(1);
     expect(exits).toEqual([0]);
   });
 });

@@ -1,12 +1,14 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { testClock } from '../helpers/clock.js';
 import { api, basic, startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
 
 let sim: SimulatorHandle;
+// The ban's window and duration run on a test clock that moves only when a test moves it: three failures
+// fall in one window however slowly they are sent, and a ban ends when the test says so, not after a sleep.
+const clock = testClock();
 
 beforeAll(async () => {
-  // A short ban keeps the expiry test fast; the window stays long enough for three quick failures.
-  sim = await startTestSimulator({ limits: { banWindowMs: 2_000, banDurationMs: 400 } });
+  sim = await startTestSimulator({ limits: { banWindowMs: 2_000, banDurationMs: 400 }, now: clock.now });
 });
 afterEach(() => sim.reset());
 afterAll(() => sim.close());
@@ -95,16 +97,22 @@ describe('§1.12 IP ban', () => {
   it('lifts the ban after banDurationMs', async () => {
     for (let i = 0; i < 3; i++) await api(sim, 'GET', '/customers/6', wrong);
     expect((await api(sim, 'GET', '/customers/6', { user: 'admin' })).status).toBe(403);
-    await sleep(sim.limits.banDurationMs + 100);
+    clock.advance(sim.limits.banDurationMs - 1);
+    expect((await api(sim, 'GET', '/customers/6', { user: 'admin' })).status).toBe(403);
+    clock.advance(100);
     expect((await api(sim, 'GET', '/customers/6', { user: 'admin' })).status).toBe(200);
   });
 
   it('forgets failures older than banWindowMs', async () => {
-    const quick = await startTestSimulator({ limits: { banWindowMs: 300, banDurationMs: 60_000 } });
+    const quickClock = testClock();
+    const quick = await startTestSimulator({
+      limits: { banWindowMs: 300, banDurationMs: 60_000 },
+      now: quickClock.now,
+    });
     try {
       await api(quick, 'GET', '/users/me', wrong);
       await api(quick, 'GET', '/users/me', wrong);
-      await sleep(400);
+      quickClock.advance(400);
       expect((await api(quick, 'GET', '/users/me', wrong)).status).toBe(401);
       expect((await api(quick, 'GET', '/users/me', { user: 'admin' })).status).toBe(200);
     } finally {

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../src/simulator/server.js';
 import { api, startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
+import { isListening, waitFor } from '../helpers/wait.js';
 
 let sim: SimulatorHandle;
 beforeAll(async () => {
@@ -101,7 +102,11 @@ describe('startSimulator options', () => {
   it('closes itself after idleTimeoutMs without requests', async () => {
     const idle = await startSimulator({ port: 0, idleTimeoutMs: 150 });
     expect((await api(idle, 'GET', '/users/me', admin)).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 400));
+    // Probed with bare connections: a request would itself restart the idle timer.
+    await waitFor(async () => !(await isListening(idle.port)), {
+      intervalMs: 10,
+      message: 'the idle simulator to close',
+    });
     await expect(api(idle, 'GET', '/users/me', admin)).rejects.toThrow();
     await idle.close();
   });

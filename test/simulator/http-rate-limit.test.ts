@@ -1,6 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { testClock } from '../helpers/clock.js';
 import { api, startTestSimulator, type ApiResponse, type SimulatorHandle } from '../helpers/simulator.js';
+
+/**
+ * The windows run on a test clock (SimulatorOptions.now) that moves only when a test moves it: which window a
+ * request lands in is then decided by the test's steps, not by how quickly a loaded machine sent it.
+ */
 
 let sim: SimulatorHandle | undefined;
 afterEach(async () => {
@@ -17,14 +22,12 @@ function rate(res: ApiResponse): { remaining: number; reset: number } {
 
 describe('§1.12 rate limits (default actiTIME limits)', () => {
   it('answers the 101st request within one second with 429, Retry-After and X-Ratelimit-*', async () => {
-    sim = await startTestSimulator();
+    // The clock stands still: the whole burst lands in one 1 s window however long it takes to send.
+    sim = await startTestSimulator({ now: testClock().now });
     const s = sim;
     const responses = await Promise.all(
       Array.from({ length: 101 }, () => api(s, 'GET', '/users/me', { user: 'trainee' })),
     );
-    const arrivals = s.requests.map((r) => r.arrivedAt);
-    // The burst must land in one 1 s window for the check to mean anything.
-    expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeLessThan(1000);
 
     const ok = responses.filter((r) => r.status === 200);
     const limited = responses.filter((r) => r.status === 429);
@@ -51,10 +54,12 @@ describe('§1.12 rate limits (default actiTIME limits)', () => {
 
 describe('§1.12 rate limits (shrunk windows)', () => {
   it('does not count rejected requests and does not let them extend the window', async () => {
+    const clock = testClock();
     sim = await startTestSimulator({
       limits: { perSecond: 3, secondWindowMs: 500, perMinute: 5, minuteWindowMs: 60_000 },
+      now: clock.now,
     });
-    const started = performance.now();
+    const opened = clock.now();
     const first = [];
     for (let i = 0; i < 3; i++) first.push(await api(sim, 'GET', '/users/me', { user: 'trainee' }));
     expect(first.map((r) => [r.status, rate(r).remaining])).toEqual([
@@ -63,11 +68,11 @@ describe('§1.12 rate limits (shrunk windows)', () => {
       [200, 0],
     ]);
     // Refused by the 1 s window, up to shortly before it ends.
-    for (let i = 0; i < 3; i++) {
+    for (const msIn of [0, 200, 499]) {
+      clock.set(opened + msIn);
       expect((await api(sim, 'GET', '/users/me', { user: 'trainee' })).status).toBe(429);
-      await sleep(100);
     }
-    await sleep(Math.max(0, started + 600 - performance.now()));
+    clock.set(opened + 600);
     // A new 1 s window opened 500 ms after the first request, and the minute window still has 2 left: the
     // refused requests counted against neither.
     const second = [];
@@ -78,26 +83,28 @@ describe('§1.12 rate limits (shrunk windows)', () => {
   });
 
   it('enforces the minute window and reports it once it binds', async () => {
+    const clock = testClock();
     sim = await startTestSimulator({
       limits: { perSecond: 100, secondWindowMs: 100, perMinute: 5, minuteWindowMs: 1_500 },
+      now: clock.now,
     });
     const seen = [];
     for (let i = 0; i < 5; i++) {
       seen.push(rate(await api(sim, 'GET', '/users/me', { user: 'trainee' })).remaining);
-      await sleep(60); // spread over several 100 ms windows
+      clock.advance(60); // spread over several 100 ms windows
     }
     expect(seen).toEqual([4, 3, 2, 1, 0]);
     const limited = await api(sim, 'GET', '/users/me', { user: 'trainee' });
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBe(limited.headers['x-ratelimit-reset']);
-    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(2);
-    await sleep(1_600 - 5 * 60);
+    // 1 500 − 5 × 60 = 1 200 ms of the minute window left: 2 whole seconds, rounded up.
+    expect(limited.headers['retry-after']).toBe('2');
+    clock.advance(1_600 - 5 * 60);
     expect((await api(sim, 'GET', '/users/me', { user: 'trainee' })).status).toBe(200);
   });
 
   it('keeps one budget per user account', async () => {
-    sim = await startTestSimulator({ limits: { perSecond: 2, secondWindowMs: 5_000 } });
+    sim = await startTestSimulator({ limits: { perSecond: 2, secondWindowMs: 5_000 }, now: testClock().now });
     for (let i = 0; i < 2; i++)
       expect((await api(sim, 'GET', '/users/me', { user: 'trainee' })).status).toBe(200);
     expect((await api(sim, 'GET', '/users/me', { user: 'trainee' })).status).toBe(429);
@@ -107,7 +114,8 @@ describe('§1.12 rate limits (shrunk windows)', () => {
   });
 
   it('puts X-Ratelimit-* on every authorized response, errors included', async () => {
-    sim = await startTestSimulator();
+    // One window for all of them, however long they take.
+    sim = await startTestSimulator({ now: testClock().now });
     const s = sim;
     const cases = await Promise.all([
       api(s, 'GET', '/customers/6', { user: 'admin' }), // 200

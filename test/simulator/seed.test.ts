@@ -304,9 +304,10 @@ describe('§5 demo seed', () => {
     );
   });
 
-  it('loads a large data set quickly (benchmarks)', () => {
+  // How fast it loads is a row of `npm run bench` (bench/run.ts): a wall-clock ceiling here would measure the
+  // CI machine's load as much as the store.
+  it('loads a large data set: a year of time on 200 tasks', () => {
     const s = makeStore(TODAY, 'empty');
-    const started = performance.now();
     s.addCustomer({ id: 1, name: 'Bench', description: null, archived: false, created: 0 });
     s.addProject({ id: 1, customerId: 1, name: 'Bench', description: null, archived: false, created: 0 });
     for (let t = 1; t <= 200; t++)
@@ -321,9 +322,11 @@ describe('§5 demo seed', () => {
         deadline: null,
         estimatedTime: null,
       });
-    for (const d of dateRange('2025-01-01', '2025-12-31'))
-      for (let t = 1; t <= 200; t += 20) s.setTime(1, d, t, 30);
-    expect(performance.now() - started).toBeLessThan(2000);
+    const days = dateRange('2025-01-01', '2025-12-31');
+    for (const d of days) for (let t = 1; t <= 200; t += 20) s.setTime(1, d, t, 30);
+    expect(s.cellsOfTask(1)).toHaveLength(days.length);
+    expect(s.cellsOfTask(2)).toHaveLength(0);
+    expect(s.dayTotal(1, '2025-06-02')).toBe(10 * 30);
     expect(s.approvedWeeksOf([1])).toEqual([]);
   });
 });

@@ -66,7 +66,7 @@ describe('log_time comments against the simulator (SEC-OUT-05)', () => {
     // The comment batch is held; meanwhile another writer adds 30 minutes to the same cell.
     sim.faults.inject({ method: 'POST', path: '/batch', delayMs: 1_000 });
     const pending = log({ task: TASK, date, duration: 30, comment: 'hull review' });
-    await waitFor(() => sim.requests.some((r) => r.path === '/batch'), { what: 'the comment batch' });
+    await waitFor(() => sim.requests.some((r) => r.path === '/batch'), { message: 'the comment batch' });
     const other = await api(sim, 'PATCH', `/timetrack/admin/${date}/${TASK}/time`, {
       user: 'admin',
       body: { delta: 30 },
