@@ -24,7 +24,7 @@ async function spend(sim: SimulatorHandle, n: number): Promise<void> {
     expect((await api(sim, 'GET', '/users/me', { user: 'admin' })).status).toBe(200);
 }
 
-describe('429 inside /batch (REL-RL-07, REL-TH-06)', () => {
+describe('429 inside /batch (REL-RL-09, REL-TH-06)', () => {
   let h: Harness | undefined;
   let c: Connected | undefined;
   afterEach(async () => {
@@ -34,7 +34,7 @@ describe('429 inside /batch (REL-RL-07, REL-TH-06)', () => {
     h = undefined;
   });
 
-  it('REL-RL-07 operations refused with 429 inside a batch are sent again after the window, once each', async () => {
+  it('REL-RL-09 operations refused with 429 inside a batch are sent again after the window, once each', async () => {
     h = await harness({ today: '2026-10-07', limits: TIGHT });
     const client = h.client({ timeUnitMs: 1000, limits: { perSecond: 10 } });
     await getInfo(client); // signed in, batch size known: 1 request of the window
@@ -58,7 +58,7 @@ describe('429 inside /batch (REL-RL-07, REL-TH-06)', () => {
     for (const date of DATES) expect(h.sim.store.getTime(3, date, 143)?.time).toBe(15);
   });
 
-  it('REL-RL-07 log_time: entries refused with 429 inside the batch end applied; none is reported refused', async () => {
+  it('REL-RL-09 log_time: entries refused with 429 inside the batch end applied; none is reported refused', async () => {
     const sim = await startTestSimulator({ today: '2026-10-07' });
     c = await connectClient({ simulator: sim });
     try {
@@ -89,7 +89,7 @@ describe('429 inside /batch (REL-RL-07, REL-TH-06)', () => {
     }
   });
 
-  it('REL-RL-07 still refused when no retry is left: not_applied ("safe to send again"), nothing written', async () => {
+  it('REL-RL-09 still refused when no retry is left: not_applied ("safe to send again"), nothing written', async () => {
     const sim = await startTestSimulator({ today: '2026-10-07' });
     c = await connectClient({ simulator: sim, client: { maxRetries: 0 } });
     try {

@@ -39,8 +39,8 @@ function addUsers(conn: Connected, count: number): void {
 const schedules = (rs: readonly RecordedRequest[]) =>
   rs.filter((r) => /^\/users\/\d+\/schedule$/.test(r.path));
 
-describe('one call, one scope (REL-TO-03, REL-CX-02)', () => {
-  it('REL-CX-02 a 1,200-user find_missing_time is refused up front with a hint; nothing is sent after its result', async () => {
+describe('one call, one scope (REL-TO-04, REL-CX-05)', () => {
+  it('REL-CX-05 a 1,200-user find_missing_time is refused up front with a hint; nothing is sent after its result', async () => {
     c = await connectClient();
     addUsers(c, 1200);
     const active = [...c.sim.store.users.values()].filter((u) => u.active).length;
@@ -62,7 +62,7 @@ describe('one call, one scope (REL-TO-03, REL-CX-02)', () => {
     expect(c.sim.requests.filter((r) => r.status === 429)).toHaveLength(0);
   });
 
-  it('REL-CX-02 a call whose first schedule fails stops: none of its queued requests is ever sent', async () => {
+  it('REL-CX-05 a call whose first schedule fails stops: none of its queued requests is ever sent', async () => {
     c = await connectClient();
     addUsers(c, 300);
     c.sim.faults.inject({ method: 'GET', path: /^\/users\/\d+\/schedule$/, status: 403 });
@@ -77,7 +77,7 @@ describe('one call, one scope (REL-TO-03, REL-CX-02)', () => {
     expect(schedules(c.sim.requests).length).toBeLessThan(300 / 2);
   });
 
-  it('REL-CX-02 100 unknown task names in one log_time: one copy of the lists, no request per name, nothing after the error', async () => {
+  it('REL-CX-05 100 unknown task names in one log_time: one copy of the lists, no request per name, nothing after the error', async () => {
     c = await connectClient();
     await c.client.callTool({ name: 'get_timesheet', arguments: {} }); // sign-in and calendar out of the way
     const mark = c.sim.requests.length;
@@ -96,7 +96,7 @@ describe('one call, one scope (REL-TO-03, REL-CX-02)', () => {
     expect(c.sim.requests).toHaveLength(mark + sent.length);
   });
 
-  it('REL-CX-02 many known names resolve from the one copy and log correctly', async () => {
+  it('REL-CX-05 many known names resolve from the one copy and log correctly', async () => {
     c = await connectClient();
     const entries = [
       'Spaceship building / Testing',
@@ -116,7 +116,7 @@ describe('one call, one scope (REL-TO-03, REL-CX-02)', () => {
     expect(c.sim.requests.filter((r) => r.path === '/tasks' && r.query.name !== undefined)).toHaveLength(0);
   });
 
-  it('REL-TO-03 the deadline covers the whole call: slow reads end it at the deadline, with the call timeout named', async () => {
+  it('REL-TO-04 the deadline covers the whole call: slow reads end it at the deadline, with the call timeout named', async () => {
     c = await connectClient({ client: { deadlineMs: 600, attemptTimeoutMs: 5_000 } });
     // Each read alone is well within the attempt timeout; together they pass the call's deadline.
     c.sim.faults.inject({ method: 'GET', delayMs: 250, times: 20 });
@@ -131,7 +131,7 @@ describe('one call, one scope (REL-TO-03, REL-CX-02)', () => {
     expect(c.sim.requests).toHaveLength(sent);
   });
 
-  it('REL-TO-03 a write in flight at the deadline is reported maybe_applied with its cell, before the deadline passes by much', async () => {
+  it('REL-TO-04 a write in flight at the deadline is reported maybe_applied with its cell, before the deadline passes by much', async () => {
     c = await connectClient({ client: { deadlineMs: 3_000, attemptTimeoutMs: 20_000 } });
     await c.client.callTool({
       name: 'log_time',
@@ -159,7 +159,7 @@ describe('one call, one scope (REL-TO-03, REL-CX-02)', () => {
     expect(c.sim.store.getTime(1, date, 143)?.time ?? 0).toBe(before);
   });
 
-  it('REL-CX-02 a cancelled call drops its queued requests: none is sent after the cancel', async () => {
+  it('REL-CX-02 REL-CX-05 a cancelled call drops its queued requests: none is sent after the cancel', async () => {
     c = await connectClient({ client: { limits: { perSecond: 5 } } });
     addUsers(c, 60);
     const controller = new AbortController();
@@ -177,7 +177,7 @@ describe('one call, one scope (REL-TO-03, REL-CX-02)', () => {
     expect(schedules(c.sim.requests).length).toBeLessThan(60);
   });
 
-  it('the call budget stops a call that would spend more than it may', async () => {
+  it('REL-CX-05 the call budget stops a call that would spend more than it may', async () => {
     c = await connectClient({ client: { callMaxRequests: 4 } });
     const result = await c.client.callTool({
       name: 'get_time_entries',

@@ -234,7 +234,7 @@ describe('credentials and redaction (SEC-CR)', () => {
     expectClean(err, ['Hunter2-pw', 'Hunter2-x']);
   });
 
-  it('SEC-CR-04 redaction replaces credentials, not the words that follow "Basic" or "Bearer"', () => {
+  it('SEC-CR-08 redaction replaces credentials, not the words that follow "Basic" or "Bearer"', () => {
     registerSecret('Tok3n-For-Redaction-Test-0123456789');
     const basic = Buffer.from('jane:Hunter2-basic').toString('base64');
     const cases: Array<[string, string]> = [
@@ -252,7 +252,7 @@ describe('credentials and redaction (SEC-CR)', () => {
     for (const [input, expected] of cases) expect(redact(input), input).toBe(expected);
   });
 
-  it('SEC-CR-04 an ordinary name after "Basic" reaches the assistant whole', async () => {
+  it('SEC-CR-08 an ordinary name after "Basic" reaches the assistant whole', async () => {
     const c = await connectClient({ simulator: h.sim });
     try {
       const error = errorOf(

@@ -29,7 +29,7 @@ const maybe = <E extends ActitimeError>(err: E): E => {
   return err;
 };
 
-describe('the words for every error (SEC-OUT-07)', () => {
+describe('the words for every error (SEC-OUT-08)', () => {
   it.each<[string, ActitimeError, Record<string, unknown>]>([
     [
       'an actiTIME error with its key and message',
@@ -245,7 +245,7 @@ describe('the words for every error (SEC-OUT-07)', () => {
       expect(err.message).not.toContain(String(expected.message));
   });
 
-  it('the key is kept exactly as actiTIME sent it; a missing key stays missing', () => {
+  it('SEC-OUT-08 the key is kept exactly as actiTIME sent it; a missing key stays missing', () => {
     expect(new ActitimeApiError(400, 'api.error.customer_exists').key).toBe('api.error.customer_exists');
     expect(apiErrorFromBody(500, 'oops').key).toBeUndefined();
     expect(actitimeErrorFields(apiErrorFromBody(500, 'oops'))).toEqual({

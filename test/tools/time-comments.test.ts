@@ -13,7 +13,7 @@ const USER = 1; // admin
 
 type Entry = Record<string, unknown> & { status: string; after?: number; error?: Record<string, unknown> };
 
-describe('log_time comments against the simulator (SEC-OUT-05)', () => {
+describe('log_time comments against the simulator (REL-RT-11, SEC-OUT-05)', () => {
   let sim: SimulatorHandle;
   let c: Connected;
   beforeAll(async () => {
@@ -40,7 +40,7 @@ describe('log_time comments against the simulator (SEC-OUT-05)', () => {
     sim.clearRequests();
   }
 
-  it('an add with a comment: the delta, then one batch that reads the cell and writes the comment', async () => {
+  it('REL-RT-11 an add with a comment: the delta, then one batch that reads the cell and writes the comment', async () => {
     const date = '2026-10-19';
     await seedCell(date, 30);
     const entry = await log({ task: TASK, date, duration: 30, comment: 'hull review' });
@@ -60,7 +60,7 @@ describe('log_time comments against the simulator (SEC-OUT-05)', () => {
     ]);
   });
 
-  it('the add-with-comment race loses no minutes: another writer’s +30 in between is kept, and reported', async () => {
+  it('REL-RT-11 the add-with-comment race loses no minutes: another writer’s +30 in between is kept, and reported', async () => {
     const date = '2026-10-20';
     await seedCell(date, 30);
     // The comment batch is held; meanwhile another writer adds 30 minutes to the same cell.
@@ -84,7 +84,7 @@ describe('log_time comments against the simulator (SEC-OUT-05)', () => {
     });
   });
 
-  it('a set without a comment sends the cell’s current comment explicitly', async () => {
+  it('REL-RT-11 a set without a comment sends the cell’s current comment explicitly', async () => {
     const date = '2026-10-21';
     await seedCell(date, 30, 'keep me');
     const entry = await log({ task: TASK, date, duration: 45, mode: 'set' });
@@ -94,7 +94,7 @@ describe('log_time comments against the simulator (SEC-OUT-05)', () => {
     expect(sim.store.getTime(USER, date, TASK)).toMatchObject({ time: 45, comment: 'keep me' });
   });
 
-  it('a set on an empty cell sends an empty comment; a set with a comment sends that one', async () => {
+  it('REL-RT-11 a set on an empty cell sends an empty comment; a set with a comment sends that one', async () => {
     const date = '2026-10-22';
     await log({ task: TASK, date, duration: 20, mode: 'set' });
     expect(sim.requests.find((r) => r.method === 'PATCH')!.body).toEqual({ time: 20, comment: '' });

@@ -63,14 +63,14 @@ function objectsIn(schema: unknown, path = '$'): Array<{ path: string; node: Rec
   ];
 }
 
-describe('strict input at every depth', () => {
+describe('strict input at every depth (SEC-IN-06)', () => {
   let c: Connected;
   beforeAll(async () => {
     c = await connectClient({ env: { ACTITIME_TOOLSETS: 'all' } });
   });
   afterAll(() => c.close());
 
-  it('SEC-IN-01 every object in every tool’s input schema, nested ones too, refuses unknown properties', async () => {
+  it('SEC-IN-06 every object in every tool’s input schema, nested ones too, refuses unknown properties', async () => {
     const { tools } = await c.client.listTools();
     const open = tools.flatMap((t) =>
       objectsIn(t.inputSchema)
@@ -84,7 +84,7 @@ describe('strict input at every depth', () => {
     ['dryRun', true, 'a misplaced dryRun would write for real'],
     ['username', 'trainee', 'a misplaced username would write to the caller’s own timesheet'],
   ])(
-    'SEC-IN-01 log_time entries[0].%s is refused with its path, 0 requests (%s, %s)',
+    'SEC-IN-06 log_time entries[0].%s is refused with its path, 0 requests (%s, %s)',
     async (key, value, _why) => {
       const before = c.sim.requests.length;
       const error = errorOf(
@@ -103,7 +103,7 @@ describe('strict input at every depth', () => {
     },
   );
 
-  it('SEC-IN-04 ids are accepted as numbers or digit strings wherever an id is accepted (log_time task 143)', async () => {
+  it('SEC-IN-06 ids are accepted as numbers or digit strings wherever an id is accepted (log_time task 143)', async () => {
     for (const task of [143, '143']) {
       const result = await c.client.callTool({
         name: 'log_time',
