@@ -15,7 +15,7 @@ import { DEFAULT_TOOLSETS, TOOL_NAME, TOOLSETS, type Toolset } from './tools/too
 
 export type Env = Record<string, string | undefined>;
 
-/** Seeded simulator users (actitime-api.md §5). rgray is disabled and nnew not yet hired: both get 401. */
+/** Seeded simulator users (src/simulator/seed.ts). rgray is disabled and nnew not yet hired: both get 401. */
 export const DEMO_USERS = [
   'admin',
   'manager',

@@ -1,5 +1,5 @@
 /**
- * Pure retry policy (engineering.md §5): which failures may be retried for which request, and how long to wait.
+ * Pure retry policy (docs/reliability.md, "Writes that cannot double-apply"): which failures may be retried for which request, and how long to wait.
  * No I/O and no clock of its own: time and randomness come in as arguments.
  */
 import { ActitimeApiError, ActitimeError, NetworkError, TimeoutError } from './errors.js';

@@ -1,5 +1,5 @@
 /**
- * Zod schemas of actiTIME entities, lenient by design (actitime-api.md §4): unknown keys pass through, fields
+ * Zod schemas of actiTIME entities, lenient by design (real servers differ from the simulator): unknown keys pass through, fields
  * that servers omit or null are optional, and known variants are normalised here once so no caller sees them
  * (task deadline ms/date/null → date|null, `timeZoneGroup` vs `timeZoneGroups`, empty comments, leave balance
  * case, hook `target_url` vs `targetUrl`, hooks as envelope or bare array). Required are only the fields

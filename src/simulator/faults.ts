@@ -1,5 +1,5 @@
 /**
- * Fault injection for reliability tests (engineering.md §6): wrong statuses, slow or stalled answers, resets,
+ * Fault injection for reliability tests (docs/reliability.md): wrong statuses, slow or stalled answers, resets,
  * oversize, HTML and malformed bodies. A fault is matched after the request is recorded and before
  * authentication, so it works on any path; armed faults are consumed first in, first out.
  */

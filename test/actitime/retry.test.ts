@@ -21,7 +21,7 @@ import {
 
 const api = (status: number) => new ActitimeApiError(status, 'api.error.x', 'x');
 
-describe('retry policy (engineering.md §5)', () => {
+describe('retry policy (docs/reliability.md)', () => {
   it('derives safety from method and the idempotent flag', () => {
     expect(requestSafety('GET')).toBe('safe');
     expect(requestSafety('GET', false)).toBe('safe');
