@@ -15,7 +15,6 @@ import { runBatch } from '../src/actitime/resources/batch.js';
 import { addTimeDelta } from '../src/actitime/resources/timetrack.js';
 import { getMe } from '../src/actitime/resources/users.js';
 import { createLogger } from '../src/logger.js';
-import { dateRange } from '../src/simulator/dates.js';
 import { DEFAULT_LIMITS } from '../src/simulator/rate-limit.js';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/server.js';
 import { Store } from '../src/simulator/store.js';
@@ -25,6 +24,7 @@ import { busiestWindow, rateFigures } from '../test/helpers/rate.js';
 import { waitFor } from '../test/helpers/wait.js';
 import { noonClock, TODAY, week } from '../test/simulator/demo-calendar.js';
 import { applySeed } from '../src/simulator/seed.js';
+import { loadYearOfTime, YEAR_DAYS, YEAR_TASKS } from '../test/helpers/store-load.js';
 
 interface Row {
   name: string;
@@ -135,8 +135,8 @@ async function batchedWrites(sim: SimulatorHandle): Promise<Row> {
  */
 function storeLoad(): Row {
   const rounds = 20;
-  const days = dateRange('2025-01-01', '2025-12-31');
-  const tasks = Array.from({ length: 10 }, (_, i) => 1 + 20 * i);
+  const days = YEAR_DAYS;
+  const tasks = YEAR_TASKS;
   const ours = timedSync(() => {
     for (let round = 0; round < rounds; round++) {
       const s = new Store({
@@ -147,21 +147,7 @@ function storeLoad(): Row {
         limits: { ...DEFAULT_LIMITS },
         apiBaseUrl: 'http://127.0.0.1:1/api/v1',
       });
-      s.addCustomer({ id: 1, name: 'Bench', description: null, archived: false, created: 0 });
-      s.addProject({ id: 1, customerId: 1, name: 'Bench', description: null, archived: false, created: 0 });
-      for (let t = 1; t <= 200; t++)
-        s.addTask({
-          id: t,
-          projectId: 1,
-          name: `T${t}`,
-          description: null,
-          created: 0,
-          workflowStatusId: 1,
-          typeOfWorkId: 1,
-          deadline: null,
-          estimatedTime: null,
-        });
-      for (const d of days) for (const t of tasks) s.setTime(1, d, t, 30);
+      loadYearOfTime(s);
     }
   });
   const baseline = timedSync(() => {

@@ -4,7 +4,6 @@
  * test simulator.
  */
 import { EventEmitter } from 'node:events';
-import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -30,7 +29,7 @@ import {
   type HttpServerOptions,
 } from '../../src/transports/http.js';
 import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
-import { settles, waitFor } from '../helpers/wait.js';
+import { isListening, settles, waitFor } from '../helpers/wait.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -151,18 +150,6 @@ async function sdkClient(handle: HttpServerHandle, token = TOKEN) {
   return { client, transport };
 }
 
-/** True when something accepts TCP connections on 127.0.0.1:port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 describe('Streamable HTTP happy path (official SDK client)', () => {
   it('SEC-HT-04 SEC-HT-05 initializes, lists tools and calls a tool against the simulator, then ends the session', async () => {
     const handle = await start();
@@ -214,7 +201,7 @@ describe('SEC-HT-01 bind address', () => {
     servers.push(handle);
     expect(handle.host).toBe('127.0.0.1');
     expect(handle.url).toBe(`http://127.0.0.1:${handle.port}/mcp`);
-    expect(await listening(handle.port)).toBe(true);
+    expect(await isListening(handle.port)).toBe(true);
   });
 
   it('SEC-HT-01 refuses a non-loopback bind without allowRemote, and without a token', async () => {
@@ -565,7 +552,7 @@ describe('shutdown', () => {
     // itself). Either wait would show as a close() or a stream that does not settle, and as a status below.
     await settles(handle.close(), 'close()');
     expect(handle.sessionCount()).toBe(0);
-    expect(await listening(handle.port)).toBe(false);
+    expect(await isListening(handle.port)).toBe(false);
     await settles(stream, 'the SSE stream');
     // The call's cancellation signal fired: the held actiTIME request was dropped, not left to finish.
     await waitFor(() => held!.abortedAt !== undefined, { message: 'the held request to close' });
@@ -601,7 +588,7 @@ describe('serveHttp (the CLI --http mode)', () => {
     await waitFor(() => exits.length > 0, { message: 'exit()' });
     expect(exits).toEqual([0]);
     expect(order).toEqual(['released with 0 sessions open']);
-    expect(await listening(handle.port)).toBe(false);
+    expect(await isListening(handle.port)).toBe(false);
     // A second signal is ignored on the spot: a shutdown that started would log before its first await.
     signals.emit('SIGINT');
     expect(logs.slice(logMark).filter((l) => l.includes('shutting down'))).toHaveLength(1);

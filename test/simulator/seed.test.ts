@@ -4,6 +4,7 @@ import { applySeed, INJECTION_TASK_ID } from '../../src/simulator/seed.js';
 import { Store } from '../../src/simulator/store.js';
 import { DEFAULT_LIMITS } from '../../src/simulator/rate-limit.js';
 import { HOLIDAYS, LOCKED_FROM, LOCKED_TO, noonClock, TODAY, W0, week } from './demo-calendar.js';
+import { loadYearOfTime, YEAR_DAYS } from '../helpers/store-load.js';
 
 function makeStore(today = TODAY, seed: 'demo' | 'empty' = 'demo'): Store {
   return new Store({
@@ -308,22 +309,8 @@ describe('§5 demo seed', () => {
   // CI machine's load as much as the store.
   it('loads a large data set: a year of time on 200 tasks', () => {
     const s = makeStore(TODAY, 'empty');
-    s.addCustomer({ id: 1, name: 'Bench', description: null, archived: false, created: 0 });
-    s.addProject({ id: 1, customerId: 1, name: 'Bench', description: null, archived: false, created: 0 });
-    for (let t = 1; t <= 200; t++)
-      s.addTask({
-        id: t,
-        projectId: 1,
-        name: `T${t}`,
-        description: null,
-        created: 0,
-        workflowStatusId: 1,
-        typeOfWorkId: 1,
-        deadline: null,
-        estimatedTime: null,
-      });
-    const days = dateRange('2025-01-01', '2025-12-31');
-    for (const d of days) for (let t = 1; t <= 200; t += 20) s.setTime(1, d, t, 30);
+    loadYearOfTime(s);
+    const days = YEAR_DAYS;
     expect(s.cellsOfTask(1)).toHaveLength(days.length);
     expect(s.cellsOfTask(2)).toHaveLength(0);
     expect(s.dayTotal(1, '2025-06-02')).toBe(10 * 30);
