@@ -6,7 +6,7 @@ import { ALL_TOOLS } from '../../src/tools/registry.js';
 import { connectClient, errorOf, type Connected } from '../helpers/mcp.js';
 
 /** Every registered tool, whatever the groups contain by now. */
-describe('input validation at the boundary, for every tool', () => {
+describe('input validation at the boundary, for every tool (SEC-IN-06)', () => {
   let c: Connected;
   beforeAll(async () => {
     c = await connectClient({ env: { ACTITIME_TOOLSETS: 'all' } });
@@ -46,29 +46,6 @@ describe('input validation at the boundary, for every tool', () => {
       expect(c.sim.requests.length, 'requests sent to actiTIME').toBe(before);
     },
   );
-});
-
-/** Every object in a JSON schema, however deeply nested. */
-function objectsIn(schema: unknown, path = '$'): Array<{ path: string; node: Record<string, unknown> }> {
-  if (typeof schema !== 'object' || schema === null) return [];
-  const node = schema as Record<string, unknown>;
-  const here = node.type === 'object' ? [{ path, node }] : [];
-  return [
-    ...here,
-    ...Object.entries(node).flatMap(([k, v]) =>
-      Array.isArray(v)
-        ? v.flatMap((x, i) => objectsIn(x, `${path}.${k}[${i}]`))
-        : objectsIn(v, `${path}.${k}`),
-    ),
-  ];
-}
-
-describe('strict input at every depth (SEC-IN-06)', () => {
-  let c: Connected;
-  beforeAll(async () => {
-    c = await connectClient({ env: { ACTITIME_TOOLSETS: 'all' } });
-  });
-  afterAll(() => c.close());
 
   it('SEC-IN-06 every object in every tool’s input schema, nested ones too, refuses unknown properties', async () => {
     const { tools } = await c.client.listTools();
@@ -116,3 +93,18 @@ describe('strict input at every depth (SEC-IN-06)', () => {
     expect(timesheet.structuredContent).toMatchObject({ user: { id: 3 } });
   });
 });
+
+/** Every object in a JSON schema, however deeply nested. */
+function objectsIn(schema: unknown, path = '$'): Array<{ path: string; node: Record<string, unknown> }> {
+  if (typeof schema !== 'object' || schema === null) return [];
+  const node = schema as Record<string, unknown>;
+  const here = node.type === 'object' ? [{ path, node }] : [];
+  return [
+    ...here,
+    ...Object.entries(node).flatMap(([k, v]) =>
+      Array.isArray(v)
+        ? v.flatMap((x, i) => objectsIn(x, `${path}.${k}[${i}]`))
+        : objectsIn(v, `${path}.${k}`),
+    ),
+  ];
+}

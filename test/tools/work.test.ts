@@ -6,6 +6,7 @@ import { workTools } from '../../src/tools/work.js';
 import { connectClient, textOf, type Connected } from '../helpers/mcp.js';
 import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
 import { toolCalls, toolSession, writes, type Json } from '../helpers/tools.js';
+import { plainTask } from '../helpers/store-load.js';
 
 type Item = { id: number; name: string; path: string } & Json;
 
@@ -438,17 +439,7 @@ describe('SEC-OUT-02 a list with thousands of rows', () => {
   beforeAll(async () => {
     sim = await startTestSimulator();
     for (let i = 0; i < 5000; i++) {
-      sim.store.addTask({
-        id: 10_000 + i,
-        projectId: 13,
-        name: `Bulk item ${i} ${'x'.repeat(60)}`,
-        description: null,
-        created: 0,
-        workflowStatusId: 1,
-        typeOfWorkId: 1,
-        deadline: null,
-        estimatedTime: null,
-      });
+      sim.store.addTask(plainTask(10_000 + i, 13, `Bulk item ${i} ${'x'.repeat(60)}`));
     }
     c = await connectClient({ simulator: sim, tools: workTools });
   });
