@@ -2,7 +2,7 @@
  * Leave time (§2.8): like time-track with `leaveTypeId` for `taskId` and `leaveTime` for `time`, no comments.
  * The same rules apply: 404 or 0 = empty cell; the delta is not idempotent and is only emulated on request.
  *
- * A write answered 2xx without a body (200 empty, 204; docs/actitime-model.md §3) is a success: a set reports
+ * A write answered 2xx without a body (200 empty, 204; docs/actitime-model.md §4) is a success: a set reports
  * the value sent, a delta reads the cell back once, since only the server knows what the sum came to.
  */
 import type { ActitimeClient } from '../client.js';
