@@ -1,7 +1,8 @@
 /**
- * Writes that succeed without a body. Whether actiTIME echoes the changed object after a write is not confirmed
- * (docs/actitime-model.md §4, "write answers"): some servers answer 200 with an empty body, or 204. Such an answer is a success
- * like any other 2xx; only a body that is there and unusable makes a write "maybe applied" (client.ts).
+ * Writes that succeed without a body. Whether actiTIME echoes the changed object after a write is not
+ * confirmed (docs/actitime-model.md §4, "write answers"): some servers answer 200 with an empty body, or 204.
+ * Such an answer is a success like any other 2xx; only a body that is there and unusable makes a write "maybe
+ * applied" (client.ts).
  */
 import { z } from 'zod';
 
