@@ -310,13 +310,19 @@ export const TimetrackListSchema = z
   .transform(unifyTimeZoneKey);
 export type TimetrackList = z.output<typeof TimetrackListSchema>;
 
-export const LeaveRecordSchema = z.looseObject({
-  userId: id,
-  date,
-  dayOffset: z.int().nullish(),
-  leaveTypeId: id,
-  leaveTime: z.int(),
-});
+/**
+ * Leave minutes come as `leaveTime`, or as `time` where an older documentation page names them so
+ * (docs/actitime-model.md §2.8); both are read, and the output always says `leaveTime`.
+ */
+const leaveMinutes = { leaveTime: z.int().optional(), time: z.int().optional() };
+const hasLeaveMinutes = (c: { leaveTime?: number; time?: number }): boolean =>
+  c.leaveTime !== undefined || c.time !== undefined;
+const missingLeaveTime = { message: 'missing leaveTime', path: ['leaveTime'] };
+
+export const LeaveRecordSchema = z
+  .looseObject({ userId: id, date, dayOffset: z.int().nullish(), leaveTypeId: id, ...leaveMinutes })
+  .refine(hasLeaveMinutes, missingLeaveTime)
+  .transform(({ time, ...c }) => ({ ...c, leaveTime: (c.leaveTime ?? time)! }));
 export type LeaveRecord = z.output<typeof LeaveRecordSchema>;
 
 export const LeavetimeListSchema = z
@@ -330,17 +336,35 @@ export const TimeCellSchema = z
   .transform((c) => withoutEmptyComment(c));
 export type TimeCellBody = z.output<typeof TimeCellSchema>;
 
-/** Leave cell: shape is an open point (§3), so `time` is accepted for `leaveTime`. */
+/** Leave cell: shape is an open point (§3), so `time` is accepted for `leaveTime` (as in list rows). */
 export const LeaveCellSchema = z
-  .looseObject({ leaveTypeId: id.nullish(), leaveTime: z.int().optional(), time: z.int().optional() })
-  .refine((c) => c.leaveTime !== undefined || c.time !== undefined, {
-    message: 'missing leaveTime',
-    path: ['leaveTime'],
-  })
+  .looseObject({ leaveTypeId: id.nullish(), ...leaveMinutes })
+  .refine(hasLeaveMinutes, missingLeaveTime)
   .transform(({ time, ...c }) => ({ ...c, leaveTime: (c.leaveTime ?? time)! }));
 export type LeaveCellBody = z.output<typeof LeaveCellSchema>;
 
 // ---- hooks -------------------------------------------------------------------------------------------------
+
+/** `"3,4"` or `["3", 4]` → `[3, 4]`; anything else is left as the server sent it. */
+function filterIds(value: unknown): unknown {
+  let parts: unknown[];
+  if (Array.isArray(value)) parts = value;
+  else if (typeof value === 'string') parts = value.trim() === '' ? [] : value.split(',');
+  else return value;
+  const ids = parts.map((p) => (typeof p === 'string' && /^\s*-?\d{1,15}\s*$/.test(p) ? Number(p) : p));
+  return ids.every((n) => Number.isSafeInteger(n)) ? ids : value;
+}
+
+/**
+ * Filter ids come as number arrays or as comma-separated strings, as a swagger-derived model types them
+ * (docs/actitime-model.md §2.15); both are read as number arrays.
+ */
+const hookFilter = z
+  .record(z.string(), z.unknown())
+  .nullish()
+  .transform((f) =>
+    f == null ? f : Object.fromEntries(Object.entries(f).map(([k, v]) => [k, filterIds(v)])),
+  );
 
 export const HookSchema = z
   .looseObject({
@@ -348,7 +372,7 @@ export const HookSchema = z
     target_url: z.string().optional(),
     targetUrl: z.string().optional(),
     event: z.string(),
-    filter: z.record(z.string(), z.unknown()).nullish(),
+    filter: hookFilter,
     enabled: flag,
     userId: z.int().nullish(),
     lastHttpStatus: z.int().nullish(),

@@ -341,3 +341,23 @@ export function actitimeErrorFields(err: ActitimeError): ErrorFields {
     maybeApplied: true,
   };
 }
+
+// ---- notes on results that succeeded ------------------------------------------------------------------------
+
+/**
+ * Said once in a result whose additions went out as absolute totals because the server has no delta endpoint
+ * (docs/actitime-model.md §4): read-then-set is not atomic, and the entries it concerns carry `emulated: true`.
+ */
+export function emulatedDeltaNote(feature: UnsupportedError['feature']): string {
+  return (
+    `this actiTIME server has no ${FEATURE_NAMES[feature]} endpoint (an older version), so the entries marked ` +
+    'emulated were written as new totals from the values read before writing; a change someone else made to ' +
+    'those cells in between would have been replaced'
+  );
+}
+
+/** An applied write whose new value neither the answer nor a read-back showed: `after` is the expected one. */
+export const UNREAD_AFTER_WRITE = {
+  message: 'saved, but actiTIME answered without the new value and re-reading the cell failed',
+  hint: '"after" is the expected value; re-read the cell if another person or tool may have changed it too',
+} as const;

@@ -6,10 +6,15 @@
 import { z } from 'zod';
 
 import { runBatch, type BatchOp } from '../actitime/resources/batch.js';
+import { UnsupportedError } from '../actitime/errors.js';
+import { isUnknownResource } from '../actitime/resources/common.js';
+import { isEmptyBody } from '../actitime/resources/empty-body.js';
 import {
   addLeaveDelta,
+  hasLeaveDelta,
   listAllLeavetime,
   listLeavetime,
+  markNoLeaveDelta,
   setLeaveCell,
 } from '../actitime/resources/leavetime.js';
 import { listAllTimetrack } from '../actitime/resources/timetrack.js';
@@ -21,6 +26,7 @@ import { eachDate } from '../domain/period.js';
 import { resolveLeaveType, resolveUser } from '../domain/resolve.js';
 import { dayKey, leaveTotals, nameOf, scheduleByDate, timeTotals } from '../domain/timesheet.js';
 import { defineTool, type AnyTool } from './define.js';
+import { emulatedDeltaNote, UNREAD_AFTER_WRITE } from './error-text.js';
 import { refInput } from './work.js';
 import {
   describeProblem,
@@ -136,6 +142,8 @@ type DayResult = {
   after?: number;
   status: DayStatus;
   error?: EntryProblem;
+  /** Added as read-then-set on a server without the delta endpoint. */
+  emulated?: true;
 };
 
 export const logLeaveTime = defineTool({
@@ -176,6 +184,7 @@ export const logLeaveTime = defineTool({
     summary: z.record(z.string(), z.number()),
     period: Obj,
     dryRun: z.boolean().optional(),
+    note: z.string().optional(),
   }),
   async handler(args, ctx) {
     const fullDay = args.duration === 'full day';
@@ -239,8 +248,9 @@ export const logLeaveTime = defineTool({
     });
 
     const todo = days.filter((d) => d.status === 'planned');
-    if (!args.dryRun)
-      await writeLeave(ctx.client, todo, { userId: user.id, leaveTypeId: leaveType.id, mode }, call);
+    const emulated =
+      !args.dryRun &&
+      (await writeLeave(ctx.client, todo, { userId: user.id, leaveTypeId: leaveType.id, mode }, call));
 
     const summary: Record<string, number> = {};
     for (const d of days) summary[d.status] = (summary[d.status] ?? 0) + 1;
@@ -252,38 +262,69 @@ export const logLeaveTime = defineTool({
       summary,
       period: echo(period),
       ...(args.dryRun ? { dryRun: true } : {}),
+      ...(emulated ? { note: emulatedDeltaNote('leavetime.delta') } : {}),
     };
   },
 });
 
+type Client = Parameters<typeof runBatch>[0];
+type LeaveTarget = { userId: number; leaveTypeId: number; mode: 'add' | 'set' };
+
+/**
+ * Writes the planned days: `add` as atomic deltas, `set` as absolute values. A server without the delta
+ * endpoint (docs/actitime-model.md §4) gets the planned totals as absolute sets instead, each day marked
+ * `emulated`; when the first deltas reveal it (404 unknown_resource: nothing was applied), those days are sent
+ * again that way. Returns whether any day was emulated.
+ */
 async function writeLeave(
-  client: Parameters<typeof runBatch>[0],
+  client: Client,
   days: DayResult[],
-  cell: { userId: number; leaveTypeId: number; mode: 'add' | 'set' },
+  cell: LeaveTarget,
   call: { signal: AbortSignal },
-): Promise<void> {
+): Promise<boolean> {
+  if (days.length === 0) return false;
+  const emulate = cell.mode === 'add' && !hasLeaveDelta(client);
+  const missing = await sendLeave(client, days, cell, emulate || cell.mode === 'set' ? 'set' : 'delta', call);
+  if (missing.length > 0) await sendLeave(client, missing, cell, 'set', call);
+  const emulated = cell.mode === 'add' ? (emulate ? days : missing) : [];
+  for (const d of emulated) d.emulated = true;
+  return emulated.length > 0;
+}
+
+/** One kind of write for `days` (one request, or a batch); returns the days whose delta the server lacks. */
+async function sendLeave(
+  client: Client,
+  days: DayResult[],
+  cell: LeaveTarget,
+  kind: 'delta' | 'set',
+  call: { signal: AbortSignal },
+): Promise<DayResult[]> {
   const fail = (d: DayResult, f: { status: DayStatus; error: EntryProblem }) => {
     delete d.after;
     d.status = f.status;
     d.error = f.error;
   };
-  if (days.length === 0) return;
+  // A set writes the planned value: the duration, or in add mode before + duration.
+  const target = (d: DayResult) => d.after ?? d.minutes;
   if (days.length === 1) {
     const d = days[0]!;
     try {
-      const res =
-        cell.mode === 'add'
-          ? await addLeaveDelta(client, cell.userId, d.date, cell.leaveTypeId, d.minutes, call)
-          : await setLeaveCell(client, cell.userId, d.date, cell.leaveTypeId, d.minutes, call);
-      d.status = 'applied';
-      d.after = res.leaveTime;
+      if (kind === 'delta') {
+        const res = await addLeaveDelta(client, cell.userId, d.date, cell.leaveTypeId, d.minutes, call);
+        if (res.leaveTime === undefined) unread(d);
+        else applied(d, res.leaveTime);
+      } else {
+        const res = await setLeaveCell(client, cell.userId, d.date, cell.leaveTypeId, target(d), call);
+        applied(d, res.leaveTime);
+      }
     } catch (err) {
+      if (err instanceof UnsupportedError) return [d];
       fail(d, failureOf(describeProblem, err));
     }
-    return;
+    return [];
   }
   const ops: BatchOp[] = days.map((d, i) =>
-    cell.mode === 'add'
+    kind === 'delta'
       ? {
           id: String(i),
           method: 'PATCH',
@@ -295,7 +336,7 @@ async function writeLeave(
           id: String(i),
           method: 'PATCH',
           path: ['leavetime', cell.userId, d.date, cell.leaveTypeId],
-          body: { leaveTime: d.minutes },
+          body: { leaveTime: target(d) },
           idempotent: true,
         },
   );
@@ -304,15 +345,69 @@ async function writeLeave(
     outcomes = await runBatch(client, ops, call);
   } catch (err) {
     for (const d of days) fail(d, failureOf(describeProblem, err));
-    return;
+    return [];
   }
+  const missing: DayResult[] = [];
+  const bodiless: DayResult[] = [];
   days.forEach((d, i) => {
-    const o = batchOutcomeOf(describeProblem, outcomes[i], cell.mode === 'add');
+    const outcome = outcomes[i];
+    if (kind === 'delta' && isUnknownResource(outcome?.error)) {
+      markNoLeaveDelta(client);
+      missing.push(d);
+      return;
+    }
+    const o = batchOutcomeOf(describeProblem, outcome, kind === 'delta');
     if (o.status !== 'applied') return fail(d, o);
     const parsed = LeaveCellSchema.safeParse(o.body);
-    d.status = 'applied';
-    d.after = parsed.success ? parsed.data.leaveTime : (d.after ?? 0);
+    if (parsed.success) applied(d, parsed.data.leaveTime);
+    else if (kind === 'delta' && isEmptyBody(o.body)) bodiless.push(d);
+    else applied(d, target(d));
   });
+  if (bodiless.length > 0) await readBackDays(client, bodiless, cell, call);
+  return missing;
+}
+
+function applied(d: DayResult, after: number): void {
+  d.status = 'applied';
+  d.after = after;
+}
+
+/** Applied, but the value it produced could not be seen: the planned one is reported, and said to be so. */
+function unread(d: DayResult): void {
+  d.status = 'applied';
+  d.after ??= d.before + d.minutes;
+  d.error = { kind: 'unverified', ...UNREAD_AFTER_WRITE };
+}
+
+/** Deltas answered without bodies: one read of their days shows what the sums came to. */
+async function readBackDays(
+  client: Client,
+  days: DayResult[],
+  cell: LeaveTarget,
+  call: { signal: AbortSignal },
+): Promise<void> {
+  const dates = days.map((d) => d.date).sort();
+  let list;
+  try {
+    list = await listAllLeavetime(
+      client,
+      {
+        dateFrom: dates[0]!,
+        dateTo: dates[dates.length - 1]!,
+        userIds: [cell.userId],
+        leaveTypeIds: [cell.leaveTypeId],
+      },
+      call,
+    );
+  } catch {
+    for (const d of days) unread(d);
+    return;
+  }
+  const seen = new Map<string, number>();
+  for (const r of list.data)
+    if (r.userId === cell.userId && r.leaveTypeId === cell.leaveTypeId) seen.set(r.date, r.leaveTime);
+  // A day the list leaves out is an empty cell.
+  for (const d of days) applied(d, seen.get(d.date) ?? 0);
 }
 
 export const leaveTools: AnyTool[] = [getLeaveTime, logLeaveTime] as AnyTool[];

@@ -1,11 +1,15 @@
 /**
  * Leave time (§2.8): like time-track with `leaveTypeId` for `taskId` and `leaveTime` for `time`, no comments.
  * The same rules apply: 404 or 0 = empty cell; the delta is not idempotent and is only emulated on request.
+ *
+ * A write answered 2xx without a body (200 empty, 204; docs/actitime-model.md §4) is a success: a set reports
+ * the value sent, a delta reads the cell back once, since only the server knows what the sum came to.
  */
 import type { ActitimeClient } from '../client.js';
 import { InvalidRequestError, UnsupportedError } from '../errors.js';
 import { LeaveCellSchema, LeavetimeListSchema, type LeavetimeList } from '../schemas.js';
 import { isNotFound, isUnknownResource, toQuery, type CallOptions, type UserRef } from './common.js';
+import { requestMaybeEmpty } from './empty-body.js';
 import { followDates, MAX_DAY_MINUTES, type DeltaOptions } from './timetrack.js';
 
 export interface LeavetimeQuery {
@@ -23,11 +27,29 @@ export interface LeaveCell {
   leaveTime: number;
 }
 
-export interface LeaveDeltaResult extends LeaveCell {
+export interface LeaveDeltaResult {
+  leaveTypeId: number;
+  /**
+   * Minutes after the delta. Absent only when the delta was applied (2xx) but the answer carried no body and
+   * reading the cell back failed: the value is then unknown, the write is not in doubt.
+   */
+  leaveTime?: number;
   emulated?: true;
 }
 
-const DELTA_FEATURE = 'leavetime.delta';
+/** The `c.unsupported` entry of servers without the leave delta endpoint (§4 "Endpoint set"). */
+export const LEAVE_DELTA_FEATURE = 'leavetime.delta';
+const DELTA_FEATURE = LEAVE_DELTA_FEATURE;
+
+/** False once this server has answered the leave delta with 404 unknown_resource. */
+export function hasLeaveDelta(c: ActitimeClient): boolean {
+  return !c.unsupported.has(DELTA_FEATURE);
+}
+
+/** Remembers a 404 unknown_resource of the delta seen elsewhere (a batch sub-result), as addLeaveDelta does. */
+export function markNoLeaveDelta(c: ActitimeClient): void {
+  c.unsupported.add(DELTA_FEATURE);
+}
 
 /** One response: may stop early (then `nextDateFrom` is set). */
 export function listLeavetime(
@@ -83,7 +105,7 @@ export async function setLeaveCell(
   leaveTime: number,
   opts: CallOptions = {},
 ): Promise<LeaveCell> {
-  const cell = await c.request({
+  const cell = await requestMaybeEmpty(c, {
     method: 'PATCH',
     path: ['leavetime', user, date, leaveTypeId],
     body: { leaveTime },
@@ -91,6 +113,8 @@ export async function setLeaveCell(
     schema: LeaveCellSchema,
     signal: opts.signal,
   });
+  // An absolute write that came back empty holds what was sent.
+  if (cell === undefined) return { leaveTypeId, leaveTime };
   return { leaveTypeId: cell.leaveTypeId ?? leaveTypeId, leaveTime: cell.leaveTime };
 }
 
@@ -105,7 +129,7 @@ export async function addLeaveDelta(
 ): Promise<LeaveDeltaResult> {
   if (!c.unsupported.has(DELTA_FEATURE)) {
     try {
-      const cell = await c.request({
+      const cell = await requestMaybeEmpty(c, {
         method: 'PATCH',
         path: ['leavetime', user, date, leaveTypeId, 'time'],
         body: { delta },
@@ -113,6 +137,7 @@ export async function addLeaveDelta(
         schema: LeaveCellSchema,
         signal: opts.signal,
       });
+      if (cell === undefined) return readBack(c, user, date, leaveTypeId, opts);
       return { leaveTypeId: cell.leaveTypeId ?? leaveTypeId, leaveTime: cell.leaveTime };
     } catch (err) {
       if (!isUnknownResource(err)) throw err;
@@ -129,4 +154,19 @@ export async function addLeaveDelta(
   }
   const cell = await setLeaveCell(c, user, date, leaveTypeId, total, opts);
   return { ...cell, emulated: true };
+}
+
+/** The cell after a delta that was answered without a body; a failed read leaves the value unknown, not the write. */
+async function readBack(
+  c: ActitimeClient,
+  user: UserRef,
+  date: string,
+  leaveTypeId: number,
+  opts: CallOptions,
+): Promise<LeaveDeltaResult> {
+  try {
+    return await getLeaveCell(c, user, date, leaveTypeId, opts);
+  } catch {
+    return { leaveTypeId };
+  }
 }
