@@ -84,6 +84,7 @@ export const REQUIREMENTS: Record<string, string> = {
   'SIM-01': 'every route a tool uses exists in the simulator',
   'SIM-02': 'simulator error shapes match what errors.ts parses',
   'SIM-03': '--demo starts without credentials on loopback',
+  'REL-QK-01': "every tool works under each simulator quirk profile: the alternative is tolerated, never fatal",
 };
 
 /**

@@ -157,8 +157,9 @@ function byStatus(status: number): Words {
 }
 
 function apiFields(err: ActitimeApiError): ErrorFields {
-  // Duplicate names arrive as 400 or 403 depending on the server: the key decides, not the status.
-  const words = API_WORDS[err.shortKey] ?? byStatus(err.status);
+  // Duplicate names arrive as 400 or 403 depending on the server: the key (or its message) decides, not the
+  // status.
+  const words = API_WORDS[err.meaning] ?? byStatus(err.status);
   const said =
     err.upstreamMessage === undefined ? '' : capUntrusted(redact(err.upstreamMessage), UPSTREAM_MESSAGE_MAX);
   return {
@@ -341,3 +342,28 @@ export function actitimeErrorFields(err: ActitimeError): ErrorFields {
     maybeApplied: true,
   };
 }
+
+/** Why an optional part of a result is missing (src/tools/optional-part.ts), in one line. */
+export function unavailableReason(
+  why: 'refused' | 'absent' | 'page' | 'unreadable',
+  err?: ActitimeApiError,
+): string {
+  const answer =
+    err === undefined
+      ? ''
+      : ` (HTTP ${err.status}${err.key === undefined ? '' : ` ${capUntrusted(err.key, 100)}`})`;
+  switch (why) {
+    case 'refused':
+      return `not available: actiTIME refused this part for your account${answer}`;
+    case 'absent':
+      return `not available: this actiTIME version does not offer it${answer}`;
+    case 'page':
+      return 'not available: actiTIME answered with a web page instead of data (an older version)';
+    case 'unreadable':
+      return "not available: actiTIME's answer for this part could not be read";
+  }
+}
+
+/** Said on an `add` that went as the new total because the server has no delta endpoint. */
+export const EMULATED_DELTA_NOTE =
+  'this actiTIME version has no endpoint that adds time, so the new total was written instead; a change someone made to this cell between the read and the write would be lost';
