@@ -1,7 +1,7 @@
 /**
  * The reliability and security checklist (engineering notes §6), plus the IDs added with the issues that
  * delivered them (REL-RL-09, REL-RT-11, REL-TO-04, REL-CX-05, SEC-CR-08, SEC-IN-06, SEC-OUT-08: issue 8; see
- * docs/reliability.md). Tests cite an ID in their title (e.g. `it('REL-RL-01 …')`); test/coverage.test.ts
+ * docs/reliability.md; SIM-04, SIM-05: issue 9). Tests cite an ID in their title (e.g. `it('REL-RL-01 …')`); test/coverage.test.ts
  * fails when an in-scope ID is cited by no test title.
  */
 export const REQUIREMENTS: Record<string, string> = {
@@ -84,7 +84,10 @@ export const REQUIREMENTS: Record<string, string> = {
   'SIM-01': 'every route a tool uses exists in the simulator',
   'SIM-02': 'simulator error shapes match what errors.ts parses',
   'SIM-03': '--demo starts without credentials on loopback',
-  'REL-QK-01': "every tool works under each simulator quirk profile: the alternative is tolerated, never fatal",
+  'SIM-04': 'quirk switches: each alternative modelled, selectable by option and CLI',
+  'SIM-05': 'ids never reused after delete',
+  'REL-QK-01':
+    'every tool works under each simulator quirk profile: the alternative is tolerated, never fatal',
 };
 
 /**

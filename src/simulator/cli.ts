@@ -1,13 +1,22 @@
 /**
- * `actitime-mcp simulator [--port N] [--host 127.0.0.1] [--today YYYY-MM-DD] [--seed demo|empty]`: the seeded
- * simulator as a standalone process. Everything it says goes to stderr; stdout stays empty. It runs until
- * SIGINT or SIGTERM, then closes and exits 0. A bad flag prints one line and exits 2.
+ * `actitime-mcp simulator [--port N] [--host 127.0.0.1] [--today YYYY-MM-DD] [--seed demo|empty]
+ * [--quirks a,b|all]`: the seeded simulator as a standalone process. Everything it says goes to stderr; stdout
+ * stays empty. It runs until SIGINT or SIGTERM, then closes and exits 0. A bad flag prints one line and exits 2.
  */
+import { parseQuirks, QUIRK_SUMMARY, QUIRKS } from './quirks.js';
 import { isCalendarDate, startSimulator } from './server.js';
 import type { SimulatorOptions } from './types.js';
 
 const USAGE =
-  'usage: actitime-mcp simulator [--port N] [--host 127.0.0.1|::1|localhost] [--today YYYY-MM-DD] [--seed demo|empty]';
+  'usage: actitime-mcp simulator [--port N] [--host 127.0.0.1|::1|localhost] [--today YYYY-MM-DD] [--seed demo|empty] [--quirks a,b|all]';
+
+const HELP = [
+  USAGE,
+  '',
+  'Quirks (--quirks, comma-separated, or all): model a real server that differs from the default',
+  ...QUIRKS.map((q) => `  ${q.padEnd(22)} ${QUIRK_SUMMARY[q]}`),
+  'With several side-* quirks on, side-html wins over side-404, and side-404 over side-403.',
+].join('\n');
 
 class UsageError extends Error {}
 
@@ -24,7 +33,7 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions & 
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-    if (!['--port', '--host', '--today', '--seed'].includes(name))
+    if (!['--port', '--host', '--today', '--seed', '--quirks'].includes(name))
       throw new UsageError(`unknown option ${arg}`);
     if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
     switch (name) {
@@ -51,6 +60,13 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions & 
           throw new UsageError(`--seed must be demo or empty, got ${value}`);
         options.seed = value;
         break;
+      case '--quirks':
+        try {
+          options.quirks = parseQuirks(value);
+        } catch (err) {
+          throw new UsageError(`--quirks: ${(err as Error).message}`);
+        }
+        break;
     }
   }
   return options;
@@ -66,7 +82,7 @@ export async function runSimulatorCommand(argv: string[]): Promise<void> {
     process.exit(2);
   }
   if (options.help) {
-    process.stderr.write(`${USAGE}\n`);
+    process.stderr.write(`${HELP}\n`);
     process.exit(0);
   }
   delete options.help;
@@ -80,7 +96,8 @@ export async function runSimulatorCommand(argv: string[]): Promise<void> {
     );
     process.exit(1);
   }
-  process.stderr.write(`actiTIME simulator: ${sim.baseUrl}\n`);
+  const quirks = sim.quirks.size > 0 ? ` (quirks: ${[...sim.quirks].join(',')})` : '';
+  process.stderr.write(`actiTIME simulator: ${sim.baseUrl}${quirks}\n`);
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

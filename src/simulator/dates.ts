@@ -59,6 +59,12 @@ export function dateToUtcMs(date: string): number {
   return toEpochDay(date) * DAY_MS;
 }
 
+/** Epoch ms of 00:00 on that date in an IANA zone (UTC midnight when the zone is unknown). */
+export function midnightInZone(date: string, zone: string): number {
+  const dt = DateTime.fromISO(date, { zone });
+  return dt.isValid ? dt.toMillis() : dateToUtcMs(date);
+}
+
 /** The calendar date at instant `ms` in an IANA zone. */
 export function dateInZone(ms: number, zone: string): string {
   const dt = DateTime.fromMillis(ms, { zone });

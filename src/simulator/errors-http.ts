@@ -4,6 +4,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { logger } from '../logger.js';
+import type { Quirk } from './quirks.js';
 import { DEFAULT_MESSAGES, SimError } from './types.js';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=UTF-8';
@@ -42,6 +43,25 @@ export function outcomeOfThrown(err: unknown, where: string): Outcome {
     error: err instanceof Error ? (err.stack ?? err.message) : String(err),
   });
   return errorOutcome(500, 'internal');
+}
+
+/**
+ * The outcome as a server with the generic-errors quirk sends it: only `api.error.customer_exists` is
+ * documented, so every 400 may as well share one key, and an official example heading files duplicate names
+ * under 403 (docs/actitime-model.md §1.11). Message and fields stay; other statuses are left alone.
+ */
+export function withQuirkErrors(outcome: Outcome, quirks: ReadonlySet<Quirk>): Outcome {
+  if (!quirks.has('generic-errors') || outcome.status !== 400 || !isErrorBody(outcome.body)) return outcome;
+  const duplicate = /^api\.error\.\w+_exists$/.test(outcome.body.key);
+  return {
+    ...outcome,
+    status: duplicate ? 403 : 400,
+    body: { ...outcome.body, key: 'api.error.bad_request' },
+  };
+}
+
+function isErrorBody(body: unknown): body is ErrorBody {
+  return typeof body === 'object' && body !== null && typeof (body as ErrorBody).key === 'string';
 }
 
 /** Key used when a fault injects an error status without a body: the table's key for that status. */

@@ -1,10 +1,23 @@
 /**
  * List semantics shared by every collection route (reference §1.6–1.9): the offset/limit envelope, sorting,
  * the common filters and includeReferenced parsing. Everything that cannot be parsed is a 400
- * `invalid_argument`, so client bugs surface instead of being silently ignored.
+ * `invalid_argument`, so client bugs surface instead of being silently ignored — unless the lenient-params
+ * quirk models a server that tolerates the values a 2018 test run saw accepted (docs/actitime-model.md §1.6).
  */
 import { parseDate } from './dates.js';
+import type { Quirk } from './quirks.js';
 import { SimError } from './types.js';
+
+/** What the list parsers read from a request (a RouteContext is one). */
+export interface ListRequest {
+  query: URLSearchParams;
+  quirks: ReadonlySet<Quirk>;
+  store: { limits: { maxQueryLimit: number } };
+}
+
+function lenient(req: ListRequest): boolean {
+  return req.quirks.has('lenient-params');
+}
 
 /** 400 invalid_argument with the reference's exact message; `fields` names the offending parameter. */
 export function invalid(field?: string): SimError {
@@ -69,12 +82,17 @@ export interface Page {
   limit: number;
 }
 
-/** offset (default 0) and limit (default and maximum: limits.maxQueryLimit); limit above the maximum → 400. */
-export function parsePage(query: URLSearchParams, maxQueryLimit: number): Page {
-  const max = maxQueryLimit > 0 ? maxQueryLimit : 1000;
-  const offset = queryInt(query, 'offset') ?? 0;
-  const limit = queryInt(query, 'limit') ?? max;
+/**
+ * offset (default 0) and limit (default and maximum: limits.maxQueryLimit); limit 0 or above the maximum → 400,
+ * or the maximum under lenient-params. A negative limit or offset is always a 400.
+ */
+export function parsePage(req: ListRequest): Page {
+  const configured = req.store.limits.maxQueryLimit;
+  const max = configured > 0 ? configured : 1000;
+  const offset = queryInt(req.query, 'offset') ?? 0;
+  let limit = queryInt(req.query, 'limit') ?? max;
   if (offset < 0) throw invalid('offset');
+  if (lenient(req) && (limit === 0 || limit > max)) limit = max;
   if (limit < 1 || limit > max) throw invalid('limit');
   return { offset, limit };
 }
@@ -130,15 +148,15 @@ export function parseSort<T extends { id: number }>(
   };
 }
 
-/** includeReferenced values, each of which must be allowed for the endpoint. */
-export function parseIncludes(query: URLSearchParams, allowed: readonly string[]): Set<string> {
-  const raw = query.get('includeReferenced');
+/** includeReferenced values, each of which must be allowed for the endpoint (others ignored if lenient). */
+export function parseIncludes(req: ListRequest, allowed: readonly string[]): Set<string> {
+  const raw = req.query.get('includeReferenced');
   const out = new Set<string>();
   if (raw === null || raw === '') return out;
   for (const part of raw.split(',')) {
     const v = part.trim();
-    if (!allowed.includes(v)) throw invalid('includeReferenced');
-    out.add(v);
+    if (allowed.includes(v)) out.add(v);
+    else if (!lenient(req)) throw invalid('includeReferenced');
   }
   return out;
 }
@@ -158,15 +176,20 @@ export function wordsMatch(name: string, words: string | null): boolean {
     .every((w) => lower.includes(w.toLowerCase()));
 }
 
-/** The common `ids`, `name`, `words`, `archived` filters (only those the endpoint supports). */
+/**
+ * The common `ids`, `name`, `words`, `archived` filters (only those the endpoint supports); `archived=all`
+ * means both under lenient-params.
+ */
 export function commonFilter<T extends { id: number; name: string; archived?: boolean }>(
-  query: URLSearchParams,
+  req: ListRequest,
   supports: { ids?: boolean; name?: boolean; words?: boolean; archived?: boolean },
 ): (item: T) => boolean {
+  const { query } = req;
   const ids = supports.ids ? queryIds(query, 'ids') : undefined;
   const name = supports.name ? query.get('name') : null;
   const words = supports.words ? query.get('words') : null;
-  const archived = supports.archived ? queryBool(query, 'archived') : undefined;
+  const bothArchived = lenient(req) && query.get('archived') === 'all';
+  const archived = supports.archived && !bothArchived ? queryBool(query, 'archived') : undefined;
   return (item) =>
     (ids === undefined || ids.has(item.id)) &&
     nameMatches(item.name, name) &&

@@ -93,11 +93,17 @@ export class RateLimiter {
   }
 }
 
-export function rateLimitHeaders(decision: RateDecision): Record<string, string> {
-  const headers: Record<string, string> = {
-    'X-Ratelimit-Remaining': String(decision.remaining),
-    'X-Ratelimit-Reset': String(decision.resetSeconds),
-  };
+/**
+ * The rate headers of an answer; `counters: false` (the no-rate-headers quirk: their presence may change,
+ * docs/actitime-model.md §1.12) leaves only a 429's Retry-After.
+ */
+export function rateLimitHeaders(decision: RateDecision, counters = true): Record<string, string> {
+  const headers: Record<string, string> = counters
+    ? {
+        'X-Ratelimit-Remaining': String(decision.remaining),
+        'X-Ratelimit-Reset': String(decision.resetSeconds),
+      }
+    : {};
   if (!decision.allowed) headers['Retry-After'] = String(decision.resetSeconds);
   return headers;
 }

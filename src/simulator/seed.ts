@@ -46,8 +46,13 @@ const HOUR_MS = 3_600_000;
 
 export function applySeed(store: Store, kind: 'demo' | 'empty', today: string): void {
   const rng = makeRng(`actitime-simulator|${today}`);
+  const zoned = store.quirks.has('zoned-timestamps');
   const at = (daysFromToday: number, hour = 9): number =>
     dateToUtcMs(addDays(today, daysFromToday)) + hour * HOUR_MS;
+  // The official customers example (`created: 1543352400000`) is a midnight at UTC+3: under zoned-timestamps
+  // customers, projects and tasks were created at a midnight of the company zone (docs/actitime-model.md §1.5).
+  const createdAt = (daysFromToday: number, hour: number): number =>
+    zoned ? store.dateMs(addDays(today, daysFromToday)) : at(daysFromToday, hour);
 
   const hex = (n: number): string =>
     Array.from({ length: n }, () => Math.floor(rng() * 16).toString(16)).join('');
@@ -56,8 +61,11 @@ export function applySeed(store: Store, kind: 'demo' | 'empty', today: string): 
     serverUUID: `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`,
   };
 
-  // Reference data present in both seeds.
-  store.timeZoneGroups.set(-1, { id: -1, name: 'New York', timeZoneId: 'America/New_York', default: true });
+  // Reference data present in both seeds. The default group is the company's zone.
+  const company = zoned
+    ? { name: 'Moscow', timeZoneId: 'Europe/Moscow' }
+    : { name: 'New York', timeZoneId: 'America/New_York' };
+  store.timeZoneGroups.set(-1, { id: -1, ...company, default: true });
   store.departments.set(-1, { id: -1, name: 'Users without department', default: true });
   store.typesOfWork.set(1, {
     id: 1,
@@ -70,9 +78,9 @@ export function applySeed(store: Store, kind: 'demo' | 'empty', today: string): 
   store.leaveTypes.set(1, { id: 1, name: 'Sick Leave', balance: 'Sick', rateFactor: 1, archived: false });
   store.leaveTypes.set(2, { id: 2, name: 'Vacation', balance: 'PTO', rateFactor: 1, archived: false });
   store.leaveTypes.set(3, { id: 3, name: 'Time Off', balance: 'None', rateFactor: 0, archived: false });
-  store.workflowStatuses.set(1, { id: 1, name: 'New', type: 'open' });
-  if (kind === 'demo') store.workflowStatuses.set(2, { id: 2, name: 'In Progress', type: 'open' });
-  store.workflowStatuses.set(3, { id: 3, name: 'Completed', type: 'completed' });
+  store.addWorkflowStatus({ id: 1, name: 'New', type: 'open' });
+  if (kind === 'demo') store.addWorkflowStatus({ id: 2, name: 'In Progress', type: 'open' });
+  store.addWorkflowStatus({ id: 3, name: 'Completed', type: 'completed' });
 
   const admin = store.addUser({
     id: 1,
@@ -138,7 +146,7 @@ export function applySeed(store: Store, kind: 'demo' | 'empty', today: string): 
     [11, 'Joda Consulting Inc', null, true],
   ];
   customers.forEach(([id, name, description, archived], i) =>
-    store.addCustomer({ id, name, description, archived, created: at(-700 + i * 20) }),
+    store.addCustomer({ id, name, description, archived, created: createdAt(-700 + i * 20, 9) }),
   );
   const projects: Array<[number, number, string, string | null, boolean]> = [
     [13, 6, 'Spaceship building', 'Design and assembly of the first crewed spaceship.', false],
@@ -151,7 +159,7 @@ export function applySeed(store: Store, kind: 'demo' | 'empty', today: string): 
     [25, 11, 'Legacy migration', null, true],
   ];
   projects.forEach(([id, customerId, name, description, archived], i) =>
-    store.addProject({ id, customerId, name, description, archived, created: at(-650 + i * 10) }),
+    store.addProject({ id, customerId, name, description, archived, created: createdAt(-650 + i * 10, 9) }),
   );
 
   // Tasks: [id, projectId, name, workflowStatusId, typeOfWorkId, deadline (days from today), estimate].
@@ -215,7 +223,7 @@ export function applySeed(store: Store, kind: 'demo' | 'empty', today: string): 
       projectId,
       name,
       description: descriptions[id] ?? null,
-      created: at(-400 + i * 5, 10),
+      created: createdAt(-400 + i * 5, 10),
       workflowStatusId,
       typeOfWorkId,
       deadline: deadline === null ? null : addDays(today, deadline),

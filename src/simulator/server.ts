@@ -7,9 +7,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { logger } from '../logger.js';
 import { authenticate, clientIp, IpBan } from './auth.js';
-import { errorOutcome, mergeHeaders, outcomeOfThrown, sendOutcome, type Outcome } from './errors-http.js';
+import {
+  errorOutcome,
+  mergeHeaders,
+  outcomeOfThrown,
+  sendOutcome,
+  withQuirkErrors,
+  type Outcome,
+} from './errors-http.js';
 import { applyFault, Faults } from './faults.js';
-import { DEFAULT_LIMITS, RateLimiter, rateLimitHeaders } from './rate-limit.js';
+import { quirkSet, type Quirk } from './quirks.js';
+import { DEFAULT_LIMITS, RateLimiter, rateLimitHeaders, type RateDecision } from './rate-limit.js';
 import { RequestLog } from './request-log.js';
 import { decodeRelativePath, Router } from './router.js';
 import { registerBatchRoute } from './routes/batch.js';
@@ -21,6 +29,7 @@ import type {
   HttpMethod,
   RecordedRequest,
   RouteContext,
+  RouteResult,
   SimulatorLimits,
   SimulatorOptions,
 } from './types.js';
@@ -49,6 +58,8 @@ export interface SimulatorHandle {
   faults: FaultController;
   store: Store;
   limits: SimulatorLimits;
+  /** The quirk switches this simulator was started with (fixed for its lifetime, kept by reset()). */
+  quirks: ReadonlySet<Quirk>;
   /** Store back to its seed; clears rate windows, bans, faults and the request log. */
   reset(): void;
   /** Stops listening, destroys every open socket (stalled ones too) and stops webhook deliveries. */
@@ -58,6 +69,8 @@ export interface SimulatorHandle {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
   const bindHost = loopbackHost(options.host ?? '127.0.0.1');
   const limits = resolveLimits(options.limits);
+  const quirks = quirkSet(options.quirks);
+  const rateHeaders = (d: RateDecision) => rateLimitHeaders(d, !quirks.has('no-rate-headers'));
   const now = options.now ?? Date.now;
   const today = options.today ?? utcToday(now());
   if (!isCalendarDate(today))
@@ -102,8 +115,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   apiBaseUrl = `http://${urlHost}:${port}${API_PREFIX}`;
 
   try {
-    store = new Store({ seed: options.seed ?? 'demo', today, now, limits, apiBaseUrl, applySeed });
-    registerRoutes(router);
+    store = new Store({ seed: options.seed ?? 'demo', today, now, limits, apiBaseUrl, applySeed, quirks });
+    registerRoutes(router, quirks);
     registerBatchRoute(router, {
       limits,
       limiter,
@@ -206,15 +219,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return sendOutcome(
         res,
         errorOutcome(429, 'too_many_requests'),
-        mergeHeaders(rateLimitHeaders(decision), extraHeaders),
+        mergeHeaders(rateHeaders(decision), extraHeaders),
       );
     }
 
-    const outcome = await routeTopLevel(method, target.segments, query, raw, req, user, record);
+    const routed = await routeTopLevel(method, target.segments, query, raw, req, user, record);
     if (aborted.signal.aborted) return;
+    const outcome = withQuirkErrors(routed, quirks);
     // A batch's operations count after its admission: its answer reports the budget they left.
     const report = isBatch ? { ...limiter.take(user.id, false), allowed: true } : decision;
-    sendOutcome(res, outcome, mergeHeaders(rateLimitHeaders(report), extraHeaders));
+    sendOutcome(res, outcome, mergeHeaders(rateHeaders(report), extraHeaders));
   }
 
   async function routeTopLevel(
@@ -264,11 +278,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     user: StoreUser,
     record: RecordedRequest,
   ): Promise<Outcome> {
-    const ctx: RouteContext = { method, params, query, body, user, store, now, apiBaseUrl };
+    const ctx: RouteContext = { method, params, query, body, user, store, now, apiBaseUrl, quirks };
     contexts.set(ctx, record);
     try {
-      const result = (await handler(ctx)) as { status: number; body?: unknown };
-      return { status: result.status, body: result.status === 204 ? undefined : result.body };
+      const result = (await handler(ctx)) as RouteResult;
+      return {
+        status: result.status,
+        body: result.status === 204 ? undefined : result.body,
+        headers: result.headers,
+      };
     } catch (err) {
       return outcomeOfThrown(err, `${method} ${record.path}`);
     }
@@ -283,6 +301,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     faults,
     store,
     limits,
+    quirks,
     reset: () => {
       store.reset();
       limiter.reset();

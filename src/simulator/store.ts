@@ -3,8 +3,17 @@
  * and check permissions; the store keeps data consistent (indexes, cascades) and has no notion of HTTP.
  * The internal `add…`/`setTime…` methods skip permission checks so seeds and benchmarks can load data fast.
  */
-import { dateInZone, daysBetween, isoDayOfWeek, utcDate, weekStart } from './dates.js';
+import {
+  dateInZone,
+  dateToUtcMs,
+  daysBetween,
+  isoDayOfWeek,
+  midnightInZone,
+  utcDate,
+  weekStart,
+} from './dates.js';
 import type { SimulatorLimits } from './limits.js';
+import type { Quirk } from './quirks.js';
 import { HookManager } from './webhooks.js';
 
 export type Role = 'admin' | 'manager' | 'regular';
@@ -100,7 +109,7 @@ export interface Task {
   created: number;
   workflowStatusId: number;
   typeOfWorkId: number;
-  /** YYYY-MM-DD or null; rendered as ms at 00:00 UTC. */
+  /** YYYY-MM-DD or null; rendered by Store.dateMs. */
   deadline: string | null;
   estimatedTime: number | null;
 }
@@ -147,7 +156,12 @@ export interface StoreOptions {
   apiBaseUrl: string;
   /** seed.ts's applySeed; passed in because the seed is written against this store and so imports it. */
   applySeed: Seeder;
+  /** Quirk switches (quirks.ts); default none. */
+  quirks?: ReadonlySet<Quirk>;
 }
+
+/** Kinds of object whose ids the API hands out; each has its own sequence. */
+export type IdKind = 'customers' | 'projects' | 'tasks' | 'users' | 'workflowStatuses';
 
 /** Loads `kind`'s data, relative to `today`, into an emptied store. */
 export type Seeder = (store: Store, kind: 'demo' | 'empty', today: string) => void;
@@ -164,7 +178,13 @@ export class Store {
   readonly limits: SimulatorLimits;
   apiBaseUrl: string;
   readonly hooks: HookManager<StoreUser>;
+  readonly quirks: ReadonlySet<Quirk>;
   private readonly applySeed: Seeder;
+  /**
+   * Highest id ever issued per kind. A database sequence never hands out an id again, even after a delete, so
+   * an id an assistant remembers can never point at a different object (docs/actitime-model.md §1.4).
+   */
+  private issued = new Map<IdKind, number>();
   private readonly rawNow: () => number;
   /**
    * Whole days between the real clock's date and the seed's `today`: the simulated world runs on the real clock
@@ -204,6 +224,7 @@ export class Store {
     this.shiftMs = daysBetween(utcDate(options.now()), options.today) * DAY_MS;
     this.hooks = new HookManager<StoreUser>(this);
     this.applySeed = options.applySeed;
+    this.quirks = options.quirks ?? new Set();
     this.reset();
   }
 
@@ -232,6 +253,7 @@ export class Store {
     this.approvals = new Set();
     this.lockOps = [];
     this.hooks.clear();
+    this.issued = new Map();
     this.applySeed(this, this.seed, this.today);
   }
 
@@ -289,10 +311,34 @@ export class Store {
 
   // ---------------------------------------------------------------- ids
 
-  nextId(map: Map<number, unknown>): number {
-    let max = 0;
-    for (const id of map.keys()) if (id > max) max = id;
-    return max + 1;
+  /**
+   * The next id of a kind: one above every id it has ever had, deleted ones included. Objects put into the maps
+   * directly (tests, benchmarks) count as issued too.
+   */
+  nextId(kind: IdKind): number {
+    const next = Math.max(this.issued.get(kind) ?? 0, highestKey(this[kind])) + 1;
+    this.issued.set(kind, next);
+    return next;
+  }
+
+  private noteId(kind: IdKind, id: number): void {
+    if (id > (this.issued.get(kind) ?? 0)) this.issued.set(kind, id);
+  }
+
+  // ---------------------------------------------------------------- company time zone
+
+  /** The default time-zone group's zone: the company's (project decision, docs/actitime-model.md §2.12). */
+  companyZone(): string {
+    for (const g of this.timeZoneGroups.values()) if (g.default) return g.timeZoneId;
+    return 'UTC';
+  }
+
+  /**
+   * Epoch ms of 00:00 on a date, as date-only fields (task deadlines) go on the wire: UTC by default, the
+   * company zone under zoned-timestamps (docs/actitime-model.md §2.5).
+   */
+  dateMs(date: string): number {
+    return this.quirks.has('zoned-timestamps') ? midnightInZone(date, this.companyZone()) : dateToUtcMs(date);
   }
 
   // ---------------------------------------------------------------- scope helpers
@@ -513,21 +559,37 @@ export class Store {
       ...u,
     };
     this.users.set(user.id, user);
+    this.noteId('users', user.id);
     return user;
   }
 
   addCustomer(c: Customer): Customer {
     this.customers.set(c.id, c);
+    this.noteId('customers', c.id);
     return c;
   }
 
   addProject(p: Project): Project {
     this.projects.set(p.id, p);
+    this.noteId('projects', p.id);
     return p;
   }
 
   addTask(t: Task): Task {
     this.tasks.set(t.id, t);
+    this.noteId('tasks', t.id);
     return t;
   }
+
+  addWorkflowStatus(s: WorkflowStatus): WorkflowStatus {
+    this.workflowStatuses.set(s.id, s);
+    this.noteId('workflowStatuses', s.id);
+    return s;
+  }
+}
+
+function highestKey(map: ReadonlyMap<number, unknown>): number {
+  let max = 0;
+  for (const id of map.keys()) if (id > max) max = id;
+  return max;
 }

@@ -4,6 +4,7 @@
  * Both halves import only these types from each other's side, plus the Store class itself.
  */
 import type { SimulatorLimits } from './limits.js';
+import type { Quirk } from './quirks.js';
 import type { Store, StoreUser } from './store.js';
 
 export type { SimulatorLimits } from './limits.js';
@@ -59,6 +60,8 @@ export const DEFAULT_MESSAGES: Record<string, string> = {
 export interface RouteResult {
   status: number;
   body?: unknown;
+  /** Extra response headers; a string body without a Content-Type header is sent without one. */
+  headers?: Record<string, string>;
 }
 
 export interface RouteContext {
@@ -75,6 +78,8 @@ export interface RouteContext {
   now(): number;
   /** Base URL of this simulator including `/api/v1`, for `url` fields. */
   apiBaseUrl: string;
+  /** The simulator's quirk switches (the same set as `store.quirks`). */
+  quirks: ReadonlySet<Quirk>;
 }
 
 export type RouteHandler = (ctx: RouteContext) => RouteResult | Promise<RouteResult>;
@@ -100,6 +105,8 @@ export interface SimulatorOptions {
   limits?: Partial<SimulatorLimits>;
   /** Close by itself after this long without requests (tests); default never. */
   idleTimeoutMs?: number;
+  /** Quirk switches (quirks.ts), or 'all'; default none. Unknown names make startSimulator throw. */
+  quirks?: readonly Quirk[] | 'all';
 }
 
 export interface RecordedRequest {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSimulatorArgs } from '../../src/simulator/cli.js';
+import { QUIRK_SUMMARY, QUIRKS } from '../../src/simulator/quirks.js';
 import { api } from '../helpers/simulator.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,6 +77,50 @@ describe('simulator CLI (actitime-mcp simulator)', () => {
     expect(running.stderr()).toMatch(/^actitime-mcp simulator: /);
   });
 });
+
+describe('SIM-04 simulator CLI --quirks', () => {
+  it('SIM-04 --quirks a,b serves those quirks and names them on the banner line', async () => {
+    running = runCli(['--today', '2026-03-04', '--quirks', 'no-delta,side-403']);
+    const run = running;
+    await until(() => /\n/.test(run.stderr()));
+    const match =
+      /^actiTIME simulator: (http:\/\/127\.0\.0\.1:\d+\/api\/v1) \(quirks: side-403,no-delta\)\n$/.exec(
+        run.stderr(),
+      );
+    expect(match, run.stderr()).not.toBeNull();
+    const refused = await api({ baseUrl: match![1]! }, 'GET', '/tasks/143/assignedUsers', { user: 'admin' });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ key: 'api.error.access_denied' });
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+  });
+
+  it('SIM-04 an unknown quirk exits 2 with one line naming it and the valid ones', async () => {
+    running = runCli(['--quirks', 'side-403,side-500']);
+    expect((await running.exit).code).toBe(2);
+    const lines = running.stderr().trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^actitime-mcp simulator: --quirks: unknown quirk "side-500"; valid: /);
+    for (const q of QUIRKS) expect(lines[0]).toContain(q);
+  });
+
+  it('SIM-04 --help lists every quirk with its summary and exits 0', async () => {
+    running = runCli(['--help']);
+    expect((await running.exit).code).toBe(0);
+    expect(running.stdout()).toBe('');
+    expect(running.stderr()).toMatch(/--quirks a,b\|all/);
+    for (const q of QUIRKS)
+      expect(running.stderr()).toMatch(new RegExp(`^  ${q} +${escapeRegExp(QUIRK_SUMMARY[q])}$`, 'm'));
+  });
+
+  it('SIM-04 parses --quirks=all into every quirk', () => {
+    expect(parseSimulatorArgs(['--quirks=all'])).toEqual({ host: '127.0.0.1', port: 0, quirks: [...QUIRKS] });
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
 
 describe('simulator CLI arguments (unit)', () => {
   it('parses --flag value and --flag=value, skipping a leading "simulator"', () => {

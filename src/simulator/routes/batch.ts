@@ -6,8 +6,9 @@
  * Nested batches are refused per slot (400 invalid_argument). Shape errors in any operation reject the whole
  * batch before anything runs, like an oversize batch.
  */
-import { errorBody, errorOutcome, type Outcome } from '../errors-http.js';
+import { errorBody, errorOutcome, withQuirkErrors, type Outcome } from '../errors-http.js';
 import { injectedOutcome, type Faults } from '../faults.js';
+import type { Quirk } from '../quirks.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { RequestLog } from '../request-log.js';
 import { decodeRelativePath } from '../router.js';
@@ -63,7 +64,7 @@ export function registerBatchRoute(r: RouteRegistrar, deps: BatchDeps): void {
 }
 
 async function runBatch(ctx: RouteContext, deps: BatchDeps): Promise<RouteResult> {
-  const mode = parseMode(ctx.query.get('includeResponseBody'));
+  const mode = parseMode(ctx.query.get('includeResponseBody'), ctx.quirks);
   // An empty body is a missing required field (§1.11 mandatory_field); anything but an array cannot be parsed.
   if (ctx.body === undefined || ctx.body === null)
     throw new SimError(400, 'mandatory_field', undefined, 'body');
@@ -75,7 +76,7 @@ async function runBatch(ctx: RouteContext, deps: BatchDeps): Promise<RouteResult
 
   const slots: BatchSlot[] = [];
   for (const op of operations) {
-    const outcome = await runOperation(op, ctx.user, parent, deps);
+    const outcome = await runOperation(op, ctx.user, parent, deps, ctx.quirks);
     // Built in this order so the JSON reads `{id, status, body}`.
     const slot: BatchSlot =
       op.id !== undefined ? { id: op.id, status: outcome.status } : { status: outcome.status };
@@ -86,8 +87,12 @@ async function runBatch(ctx: RouteContext, deps: BatchDeps): Promise<RouteResult
   return { status: 200, body: slots };
 }
 
-function parseMode(value: string | null): Mode {
-  if (value === null) return 'always';
+/**
+ * Without the parameter the model answers every body; whether actiTIME does is unknown (a public client always
+ * sends `always`), so batch-no-bodies answers none (docs/actitime-model.md §2.14).
+ */
+function parseMode(value: string | null, quirks: ReadonlySet<Quirk>): Mode {
+  if (value === null) return quirks.has('batch-no-bodies') ? 'never' : 'always';
   const mode = MODES.find((m) => m === value);
   if (!mode) throw new SimError(400, 'invalid_argument', undefined, 'includeResponseBody');
   return mode;
@@ -120,6 +125,7 @@ async function runOperation(
   user: StoreUser,
   parent: RecordedRequest,
   deps: BatchDeps,
+  quirks: ReadonlySet<Quirk>,
 ): Promise<Outcome> {
   const q = op.relativeUrl.indexOf('?');
   const pathPart = q < 0 ? op.relativeUrl : op.relativeUrl.slice(0, q);
@@ -152,6 +158,8 @@ async function runOperation(
   } else {
     outcome = await deps.route(op.method, target.segments, query, body, user, record);
   }
+  // An operation's errors are the server's own: generic-errors rewrites them as it does single calls'.
+  if (fault?.status === undefined) outcome = withQuirkErrors(outcome, quirks);
   deps.log.endSub(record, outcome.status);
   return outcome;
 }

@@ -123,8 +123,8 @@ export function nameTaken(names: Iterable<string>, name: string): boolean {
 
 /** GET …/{id}/comments: `{offset, limit, items, users?}`. */
 export function commentsList(ctx: RouteContext, target: CommentTarget, targetId: number): RouteResult {
-  const page = parsePage(ctx.query, ctx.store.limits.maxQueryLimit);
-  const includes = parseIncludes(ctx.query, ['users']);
+  const page = parsePage(ctx);
+  const includes = parseIncludes(ctx, ['users']);
   const sort = parseSort<Comment>(ctx.query, { created: (c) => c.created });
   const all = [...ctx.store.comments.values()].filter((c) => c.target === target && c.targetId === targetId);
   all.sort(sort);

@@ -30,10 +30,10 @@ function emit(ctx: RouteContext, event: string, c: Customer): void {
 export function registerCustomers(r: RouteRegistrar): void {
   r.add('GET', '/customers', (ctx) => {
     const { store, user, query } = ctx;
-    const page = parsePage(query, store.limits.maxQueryLimit);
+    const page = parsePage(ctx);
     // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
-    parseIncludes(query, []);
-    const filter = commonFilter<Customer>(query, { ids: true, name: true, words: true, archived: true });
+    parseIncludes(ctx, []);
+    const filter = commonFilter<Customer>(ctx, { ids: true, name: true, words: true, archived: true });
     const sort = parseSort<Customer>(query, { name: (c) => c.name, created: (c) => c.created });
     const items = [...store.customers.values()].filter((c) => filter(c) && canReadCustomer(store, user, c));
     items.sort(sort);
@@ -58,7 +58,7 @@ export function registerCustomers(r: RouteRegistrar): void {
     )
       throw new SimError(400, 'customer_exists', undefined, 'name');
     const c = store.addCustomer({
-      id: store.nextId(store.customers),
+      id: store.nextId('customers'),
       name,
       description,
       archived,

@@ -35,6 +35,16 @@ function cell(ctx: RouteContext, write: boolean): { target: StoreUser; date: str
   return { target, date, leaveType };
 }
 
+/**
+ * A leave row or cell: an older documentation page names the minutes `time`, as leave-time-field does
+ * (docs/actitime-model.md §2.8); writes take `leaveTime` either way.
+ */
+function leaveOut<T extends object>(ctx: RouteContext, fields: T, minutes: number) {
+  return ctx.quirks.has('leave-time-field')
+    ? { ...fields, time: minutes }
+    : { ...fields, leaveTime: minutes };
+}
+
 function writeLeave(
   ctx: RouteContext,
   target: StoreUser,
@@ -52,7 +62,7 @@ function writeLeave(
     const payload = { userId: target.id, date, leaveTypeId: leaveType.id, leaveTime: minutes };
     store.hooks.emit('leaveTime.update', (sub) => (canReadTimeOf(sub, target) ? payload : null));
   }
-  return { leaveTypeId: leaveType.id, leaveTime: minutes };
+  return leaveOut(ctx, { leaveTypeId: leaveType.id }, minutes);
 }
 
 export function registerLeavetime(r: RouteRegistrar): void {
@@ -61,7 +71,7 @@ export function registerLeavetime(r: RouteRegistrar): void {
     const { dateFrom, dateTo, stopAfter } = parseDateWindow(query);
     const users = listUsers(store, user, queryIds(query, 'userIds'));
     const leaveTypeIds = queryIds(query, 'leaveTypeIds');
-    const includes = parseIncludes(query, ['users', 'departments', 'timeZoneGroups', 'leaveTypes']);
+    const includes = parseIncludes(ctx, ['users', 'departments', 'timeZoneGroups', 'leaveTypes']);
     const rows: Array<{ userId: number; date: string; leaveTypeId: number; leaveTime: number }> = [];
     for (const u of users) {
       for (const [date, day] of store.userLeaveDays(u.id) ?? []) {
@@ -77,13 +87,18 @@ export function registerLeavetime(r: RouteRegistrar): void {
     );
     const kept = cutAfter(rows, stopAfter, () => 1);
     const end = windowEnd(rows, kept, dateFrom, dateTo);
-    const data = rows.slice(0, kept).map((row) => ({
-      userId: row.userId,
-      date: row.date,
-      dayOffset: daysBetween(dateFrom, row.date),
-      leaveTypeId: row.leaveTypeId,
-      leaveTime: row.leaveTime,
-    }));
+    const data = rows.slice(0, kept).map((row) =>
+      leaveOut(
+        ctx,
+        {
+          userId: row.userId,
+          date: row.date,
+          dayOffset: daysBetween(dateFrom, row.date),
+          leaveTypeId: row.leaveTypeId,
+        },
+        row.leaveTime,
+      ),
+    );
     const out: Record<string, unknown> = {
       dateFrom,
       dateTo: end.dateTo,
@@ -104,8 +119,9 @@ export function registerLeavetime(r: RouteRegistrar): void {
   r.add('GET', '/leavetime/:user/:date/:leaveTypeId', (ctx) => {
     const { target, date, leaveType } = cell(ctx, false);
     const minutes = ctx.store.getLeave(target.id, date, leaveType.id);
-    if (minutes === undefined) throw notFound();
-    return ok({ leaveTypeId: leaveType.id, leaveTime: minutes });
+    // As for time cells, some servers answer an empty cell as zero (docs/actitime-model.md §2.8).
+    if (minutes === undefined && !ctx.quirks.has('missing-cell-zero')) throw notFound();
+    return ok(leaveOut(ctx, { leaveTypeId: leaveType.id }, minutes ?? 0));
   });
 
   r.add('PATCH', '/leavetime/:user/:date/:leaveTypeId', (ctx) => {

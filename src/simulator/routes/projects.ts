@@ -54,10 +54,10 @@ function emit(ctx: RouteContext, event: string, p: Project): void {
 export function registerProjects(r: RouteRegistrar): void {
   r.add('GET', '/projects', (ctx) => {
     const { store, user, query } = ctx;
-    const page = parsePage(query, store.limits.maxQueryLimit);
-    const filter = commonFilter<Project>(query, { ids: true, name: true, words: true, archived: true });
+    const page = parsePage(ctx);
+    const filter = commonFilter<Project>(ctx, { ids: true, name: true, words: true, archived: true });
     const customerIds = queryIds(query, 'customerIds');
-    const includes = parseIncludes(query, ['customers']);
+    const includes = parseIncludes(ctx, ['customers']);
     const sort = parseSort<Project>(query, { name: (p) => p.name, created: (p) => p.created });
     const items = [...store.projects.values()].filter(
       (p) =>
@@ -99,7 +99,7 @@ export function registerProjects(r: RouteRegistrar): void {
     if (projectNameTaken(store, customerId, name))
       throw new SimError(400, 'project_exists', undefined, 'name');
     const p = store.addProject({
-      id: store.nextId(store.projects),
+      id: store.nextId('projects'),
       customerId,
       name,
       description,

@@ -27,10 +27,10 @@ function byId<T>(ctx: RouteContext, map: Map<number, T>, isDefault: (item: T) =>
 export function registerReference(r: RouteRegistrar): void {
   r.add('GET', '/leaveTypes', (ctx) => {
     const { store, query } = ctx;
-    const page = parsePage(query, store.limits.maxQueryLimit);
+    const page = parsePage(ctx);
     // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
-    parseIncludes(query, []);
-    const filter = commonFilter<LeaveType>(query, { ids: true, name: true, words: true, archived: true });
+    parseIncludes(ctx, []);
+    const filter = commonFilter<LeaveType>(ctx, { ids: true, name: true, words: true, archived: true });
     const balance = queryEnum(query, 'balance', ['PTO', 'Sick', 'None'] as const);
     const sort = parseSort<LeaveType>(query, { name: (l) => l.name });
     const items = [...store.leaveTypes.values()].filter(
@@ -45,10 +45,10 @@ export function registerReference(r: RouteRegistrar): void {
 
   r.add('GET', '/typesOfWork', (ctx) => {
     const { store, user, query } = ctx;
-    const page = parsePage(query, store.limits.maxQueryLimit);
+    const page = parsePage(ctx);
     // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
-    parseIncludes(query, []);
-    const filter = commonFilter<TypeOfWork>(query, { ids: true, name: true, words: true, archived: true });
+    parseIncludes(ctx, []);
+    const filter = commonFilter<TypeOfWork>(ctx, { ids: true, name: true, words: true, archived: true });
     const billable = queryBool(query, 'billable');
     const sort = parseSort<TypeOfWork>(query, { name: (t) => t.name });
     const items = [...store.typesOfWork.values()].filter(
@@ -70,10 +70,10 @@ export function registerReference(r: RouteRegistrar): void {
 
   r.add('GET', '/departments', (ctx) => {
     const { store, query } = ctx;
-    const page = parsePage(query, store.limits.maxQueryLimit);
+    const page = parsePage(ctx);
     // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
-    parseIncludes(query, []);
-    const filter = commonFilter<Department>(query, { name: true });
+    parseIncludes(ctx, []);
+    const filter = commonFilter<Department>(ctx, { name: true });
     const sort = parseSort<Department>(query, { name: (d) => d.name });
     const items = [...store.departments.values()].filter(filter);
     items.sort(sort);
@@ -87,10 +87,10 @@ export function registerReference(r: RouteRegistrar): void {
 
   r.add('GET', '/timeZoneGroups', (ctx) => {
     const { store, query } = ctx;
-    const page = parsePage(query, store.limits.maxQueryLimit);
+    const page = parsePage(ctx);
     // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
-    parseIncludes(query, []);
-    const filter = commonFilter<TimeZoneGroup>(query, { name: true });
+    parseIncludes(ctx, []);
+    const filter = commonFilter<TimeZoneGroup>(ctx, { name: true });
     const sort = parseSort<TimeZoneGroup>(query, { name: (g) => g.name });
     const items = [...store.timeZoneGroups.values()].filter(filter);
     items.sort(sort);

@@ -127,14 +127,14 @@ function emit(ctx: RouteContext, event: string, t: Task): void {
 export function registerTasks(r: RouteRegistrar): void {
   r.add('GET', '/tasks', (ctx) => {
     const { store, user, query } = ctx;
-    const page = parsePage(query, store.limits.maxQueryLimit);
-    const filter = commonFilter<Task>(query, { ids: true, name: true, words: true });
+    const page = parsePage(ctx);
+    const filter = commonFilter<Task>(ctx, { ids: true, name: true, words: true });
     const customerIds = queryIds(query, 'customerIds');
     const projectIds = queryIds(query, 'projectIds');
     const typeOfWorkIds = queryIds(query, 'typeOfWorkIds');
     const workflowStatusIds = queryIds(query, 'workflowStatusIds');
     const status = queryEnum(query, 'status', ['open', 'completed'] as const);
-    const includes = parseIncludes(query, ['customers', 'projects', 'typesOfWork', 'workflowStatuses']);
+    const includes = parseIncludes(ctx, ['customers', 'projects', 'typesOfWork', 'workflowStatuses']);
     const statusType = (t: Task) => store.workflowStatuses.get(t.workflowStatusId)?.type ?? 'open';
     const sort = parseSort<Task>(query, {
       name: (t) => t.name,
@@ -210,7 +210,7 @@ export function registerTasks(r: RouteRegistrar): void {
     targetProject(store, user, projectId);
     if (taskNameTaken(store, projectId, name)) throw new SimError(400, 'task_exists', undefined, 'name');
     const t = store.addTask({
-      id: store.nextId(store.tasks),
+      id: store.nextId('tasks'),
       projectId,
       name,
       description,

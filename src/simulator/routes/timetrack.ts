@@ -242,7 +242,7 @@ export function registerTimetrack(r: RouteRegistrar): void {
     const projectIds = queryIds(query, 'projectIds');
     const customerIds = queryIds(query, 'customerIds');
     const approved = queryBool(query, 'approved');
-    const includes = parseIncludes(query, [
+    const includes = parseIncludes(ctx, [
       'users',
       'departments',
       'timeZoneGroups',
@@ -338,6 +338,8 @@ export function registerTimetrack(r: RouteRegistrar): void {
     const date = pathDate(ctx.store, ctx.params.date, target);
     const task = taskParam(ctx);
     const rec = ctx.store.getTime(target.id, date, task.id);
+    // Some servers answer an empty cell as zero minutes, as public clients handle (docs/actitime-model.md §2.7).
+    if (!rec && ctx.quirks.has('missing-cell-zero')) return ok({ taskId: task.id, time: 0 });
     if (!rec) throw notFound();
     return ok(recordOut(task.id, rec));
   });
@@ -346,7 +348,10 @@ export function registerTimetrack(r: RouteRegistrar): void {
     const { target, date, task } = writableCell(ctx);
     const body = bodyObject(ctx);
     const time = minutesField(body, 'time');
-    const comment = commentField(body);
+    // Whether an omitted comment is kept is unconfirmed; a public client re-sends it in case it is cleared
+    // (docs/actitime-model.md §2.7).
+    const cleared = ctx.quirks.has('comment-cleared') ? null : undefined;
+    const comment = commentField(body) ?? cleared;
     return ok(writeCell(ctx, target, date, task, time, comment));
   });
 

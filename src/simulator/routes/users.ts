@@ -101,7 +101,7 @@ function createUser(ctx: RouteContext, invitation: boolean) {
   if (usernameTaken(store, username))
     throw new SimError(400, 'user_exists', 'User with specified username already exists', 'username');
   const u = store.addUser({
-    id: store.nextId(store.users),
+    id: store.nextId('users'),
     username,
     password: f.password ?? null,
     firstName: f.firstName ?? '',
@@ -142,10 +142,23 @@ function workAssignments(store: Store, u: StoreUser) {
   };
 }
 
+/**
+ * The model reads `name` as a word search over the full name and username; elsewhere in the API `name` is
+ * exact, which exact-user-name models (docs/actitime-model.md §2.2).
+ */
+function userNameMatcher(ctx: RouteContext): (store: Store, u: StoreUser, name: string) => boolean {
+  if (!ctx.quirks.has('exact-user-name'))
+    return (store, u, name) => wordsMatch(`${store.fullName(u)} ${u.username}`, name);
+  return (store, u, name) => {
+    const wanted = name.toLowerCase();
+    return [store.fullName(u), `${u.firstName} ${u.lastName}`].some((n) => n.toLowerCase() === wanted);
+  };
+}
+
 export function registerUsers(r: RouteRegistrar): void {
   r.add('GET', '/users', (ctx) => {
     const { store, user, query } = ctx;
-    const page = parsePage(query, store.limits.maxQueryLimit);
+    const page = parsePage(ctx);
     const ids = queryIds(query, 'ids');
     const active = queryBool(query, 'active');
     const username = query.get('username');
@@ -153,7 +166,8 @@ export function registerUsers(r: RouteRegistrar): void {
     const name = query.get('name');
     const department = queryInt(query, 'department');
     const timeZoneGroup = queryInt(query, 'timeZoneGroup');
-    const includes = parseIncludes(query, ['departments', 'timeZoneGroups']);
+    const includes = parseIncludes(ctx, ['departments', 'timeZoneGroups']);
+    const nameFilter = userNameMatcher(ctx);
     const sort = parseSort<StoreUser>(query, { lastName: (u) => u.lastName, hired: (u) => u.hired });
     const items = [...store.users.values()].filter(
       (u) =>
@@ -162,7 +176,7 @@ export function registerUsers(r: RouteRegistrar): void {
         (active === undefined || u.active === active) &&
         (username === null || u.username.toLowerCase() === username.toLowerCase()) &&
         (email === null || u.email.toLowerCase() === email.toLowerCase()) &&
-        (name === null || wordsMatch(`${store.fullName(u)} ${u.username}`, name)) &&
+        (name === null || nameFilter(store, u, name)) &&
         (department === undefined || u.departmentId === department) &&
         (timeZoneGroup === undefined || u.timeZoneGroupId === timeZoneGroup),
     );

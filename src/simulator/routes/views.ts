@@ -2,7 +2,6 @@
  * Wire shapes of every entity. `allowedActions` is added only where the reference says so (single GETs, list
  * items, write responses); reference maps and hook payloads use the plain shapes.
  */
-import { dateToUtcMs } from '../dates.js';
 import {
   canManageAccounts,
   canManageScope,
@@ -68,7 +67,7 @@ export function taskView(store: Store, t: Task, apiBaseUrl = store.apiBaseUrl) {
     workflowStatusName: status?.name ?? '',
     typeOfWorkId: t.typeOfWorkId,
     typeOfWorkName: type?.name ?? '',
-    deadline: t.deadline === null ? null : dateToUtcMs(t.deadline),
+    deadline: t.deadline === null ? null : store.dateMs(t.deadline),
     estimatedTime: t.estimatedTime,
     url: `${actiTimeUrl(apiBaseUrl)}/tasks/tasklist.do?taskId=${t.id}`,
     projectId: t.projectId,

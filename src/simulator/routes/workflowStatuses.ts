@@ -42,10 +42,10 @@ function checkNameFree(ctx: RouteContext, name: string, exceptId?: number): void
 export function registerWorkflowStatuses(r: RouteRegistrar): void {
   r.add('GET', '/workflowStatuses', (ctx) => {
     const { store, user, query } = ctx;
-    const page = parsePage(query, store.limits.maxQueryLimit);
+    const page = parsePage(ctx);
     // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
-    parseIncludes(query, []);
-    const filter = commonFilter<WorkflowStatus>(query, { ids: true, name: true, words: true });
+    parseIncludes(ctx, []);
+    const filter = commonFilter<WorkflowStatus>(ctx, { ids: true, name: true, words: true });
     const type = queryEnum(query, 'type', ['open', 'completed'] as const);
     const sort = parseSort<WorkflowStatus>(query, { name: (s) => s.name, type: (s) => TYPE_ORDER[s.type] });
     const items = [...store.workflowStatuses.values()].filter(
@@ -65,8 +65,7 @@ export function registerWorkflowStatuses(r: RouteRegistrar): void {
     const name = nameField(body);
     const type = typeField(body, true) as StatusType;
     checkNameFree(ctx, name);
-    const s: WorkflowStatus = { id: store.nextId(store.workflowStatuses), name, type };
-    store.workflowStatuses.set(s.id, s);
+    const s = store.addWorkflowStatus({ id: store.nextId('workflowStatuses'), name, type });
     return ok(statusOut(store, user, s));
   });
 
