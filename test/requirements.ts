@@ -86,6 +86,8 @@ export const REQUIREMENTS: Record<string, string> = {
   'SIM-03': '--demo starts without credentials on loopback',
   'SIM-04': 'quirk switches: each alternative modelled, selectable by option and CLI',
   'SIM-05': 'ids never reused after delete',
+  'REL-QK-01':
+    'every tool works under each simulator quirk profile: the alternative is tolerated, never fatal',
 };
 
 /**

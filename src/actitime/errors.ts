@@ -51,6 +51,14 @@ export class ActitimeApiError extends ActitimeError {
   get shortKey(): string {
     return (this.key ?? '').replace(/^api\.error\./, '');
   }
+  /**
+   * The case this answer stands for, as a short key of the model's table (docs/actitime-model.md §1.11): the key
+   * itself when it is one of them, else recognised from the status and message, because a server may send one
+   * generic key for every validation error (quirk `generic-errors`); `''` when neither tells.
+   */
+  get meaning(): string {
+    return meaningOf(this.status, this.shortKey, this.upstreamMessage);
+  }
   override toJSON(): Record<string, unknown> {
     return {
       ...super.toJSON(),
@@ -62,6 +70,63 @@ export class ActitimeApiError extends ActitimeError {
   }
 }
 
+/** Short keys of the model's error table (docs/actitime-model.md §1.11). */
+const KNOWN_KEYS = new Set([
+  'invalid_auth_scheme',
+  'mandatory_field',
+  'string_length',
+  'invalid_argument',
+  'customer_exists',
+  'project_exists',
+  'task_exists',
+  'workflow_status_exists',
+  'day_limit_exceeded',
+  'timetrack_locked',
+  'timetrack_approved',
+  'workflow_status_in_use',
+  'last_workflow_status',
+  'approved_time_exists',
+  'batch_too_large',
+  'authentication_failed',
+  'user_cannot_be_authorized',
+  'access_denied',
+  'ip_banned',
+  'object_not_found',
+  'unknown_resource',
+  'method_not_allowed',
+  'unsupported_media_type',
+  'too_many_requests',
+  'internal',
+]);
+
+/**
+ * Messages that name their case, most specific first. Only `customer_exists` is documented; the other phrases
+ * are the model's, so a server that words them differently falls back to the status.
+ */
+const MESSAGE_MEANINGS: ReadonlyArray<[RegExp, string]> = [
+  [/\bcustomer\b.*\balready exists\b/i, 'customer_exists'],
+  [/\bproject\b.*\balready exists\b/i, 'project_exists'],
+  [/\btask\b.*\balready exists\b/i, 'task_exists'],
+  [/\bworkflow status\b.*\balready exists\b/i, 'workflow_status_exists'],
+  [/\bmandatory field\b/i, 'mandatory_field'],
+  [/\bstring length\b/i, 'string_length'],
+  [/\bcannot parse\b/i, 'invalid_argument'],
+  [/\b24 hours\b|\bday limit\b/i, 'day_limit_exceeded'],
+  [/\blocked\b/i, 'timetrack_locked'],
+  [/\brevokeApprovedWeeks\b|\bapproved time\b/i, 'approved_time_exists'],
+  [/\bapproved\b/i, 'timetrack_approved'],
+  [/\bused by tasks\b/i, 'workflow_status_in_use'],
+  [/\blast workflow status\b/i, 'last_workflow_status'],
+  [/\btoo many operations\b/i, 'batch_too_large'],
+  [/\bdoes not have access\b|\blacks permissions?\b/i, 'access_denied'],
+  [/\bdoes not exist\b/i, 'object_not_found'],
+];
+
+function meaningOf(status: number, shortKey: string, message: string | undefined): string {
+  if (KNOWN_KEYS.has(shortKey)) return shortKey;
+  if (message === undefined || status < 400 || status >= 500) return '';
+  return MESSAGE_MEANINGS.find(([pattern]) => pattern.test(message))?.[1] ?? '';
+}
 /**
  * - `refused`: no connection was made (nothing was sent);
  * - `reset`: the connection broke after the request may have been sent;

@@ -14,14 +14,26 @@ const ms = z.number();
 const text = z.string().nullish();
 const flag = z.boolean().nullish();
 
-/** `date` (first 10 chars of an ISO value), epoch ms at 00:00 UTC, or null/absent → `YYYY-MM-DD | null`. */
+const DAY_MS = 86_400_000;
+
+/**
+ * `date` (first 10 chars of an ISO value), epoch ms, or null/absent → `YYYY-MM-DD | null`. Epoch ms stand for
+ * midnight in UTC or in the company's zone (docs/actitime-model.md §1.5, quirk `zoned-timestamps`); without the
+ * zone, the nearest UTC midnight is the date, which is right for every zone within ±12 h. Callers that know the
+ * company zone read `deadlineMs` exactly (src/domain/period.ts dateOfEpoch).
+ */
 export function normaliseDate(value: string | number | null | undefined): string | null {
   if (value === null || value === undefined || value === '') return null;
   if (typeof value === 'number') {
-    const d = new Date(value);
+    const d = new Date(Math.round(value / DAY_MS) * DAY_MS);
     return Number.isNaN(d.getTime()) ? null : d.toISOString().slice(0, 10);
   }
   return value.slice(0, 10);
+}
+
+/** Epoch ms that are not a UTC midnight: only those need the company zone to be read as a date. */
+export function isZonedMidnight(ms: number | undefined): ms is number {
+  return ms !== undefined && Number.isFinite(ms) && ms % DAY_MS !== 0;
 }
 const looseDate = z
   .union([z.number(), date, z.literal(''), z.null()])
@@ -190,7 +202,14 @@ export const ProjectSchema = z.looseObject({
 });
 export type Project = z.output<typeof ProjectSchema>;
 
-export const TaskSchema = z.looseObject({
+/** Keeps a deadline sent as epoch ms as `deadlineMs` too, for callers that read it in the company zone. */
+function keepDeadlineMs(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const deadline = (value as { deadline?: unknown }).deadline;
+  return typeof deadline === 'number' ? { ...value, deadlineMs: deadline } : value;
+}
+
+const TaskObject = z.looseObject({
   id,
   name: z.string(),
   description: text,
@@ -201,6 +220,7 @@ export const TaskSchema = z.looseObject({
   typeOfWorkId: z.int().nullish(),
   typeOfWorkName: text,
   deadline: looseDate,
+  deadlineMs: z.number().optional(),
   estimatedTime: z.int().nullish(),
   url: text,
   projectId: z.int().nullish(),
@@ -209,6 +229,7 @@ export const TaskSchema = z.looseObject({
   customerName: text,
   allowedActions: AllowedActionsSchema.nullish(),
 });
+export const TaskSchema = z.preprocess(keepDeadlineMs, TaskObject);
 export type Task = z.output<typeof TaskSchema>;
 
 export const CommentSchema = z.looseObject({

@@ -20,10 +20,16 @@
  * read shows another writer's change in between, the write has just overwritten it, and a second delta of the
  * difference restores it atomically: the cell ends with their value plus ours, and the entry says `conflict`.
  */
-import { ActitimeApiError, ActitimeError } from '../actitime/errors.js';
+import { ActitimeApiError, ActitimeError, UnsupportedError } from '../actitime/errors.js';
+import { isMissingRoute } from '../actitime/resources/common.js';
 import { runBatch, type BatchOp, type BatchOutcome } from '../actitime/resources/batch.js';
 import { listAllLeavetime } from '../actitime/resources/leavetime.js';
-import { addTimeDelta, listAllTimetrack, setTimeCell } from '../actitime/resources/timetrack.js';
+import {
+  addTimeDelta,
+  listAllTimetrack,
+  setTimeCell,
+  TIME_DELTA_FEATURE,
+} from '../actitime/resources/timetrack.js';
 import { TimeCellSchema } from '../actitime/schemas.js';
 import { formatMinutes, MINUTES_PER_DAY } from './duration.js';
 import { addDays, resolveDate } from './period.js';
@@ -81,6 +87,11 @@ export type EntryResult = {
   comment?: string;
   status: EntryStatus;
   error?: EntryProblem;
+  /**
+   * `add` written as the absolute total because this actiTIME has no delta endpoint (an older version): not
+   * atomic, so a change by someone else between our read and this write is lost.
+   */
+  emulated?: true;
 };
 
 export interface LogTimeContext extends Resolver {
@@ -221,6 +232,7 @@ export async function logTime(
   const commented = accepted.filter(
     (p) =>
       p.result.mode === 'add' &&
+      !p.result.emulated &&
       p.result.comment !== undefined &&
       p.result.status === 'applied' &&
       (p.result.after ?? 0) > 0,
@@ -286,9 +298,14 @@ function cellPath(p: Planned): Array<string | number> {
   return ['timetrack', p.userId, p.result.date, p.result.taskId];
 }
 
-function opOf(p: Planned, index: number): BatchOp {
+/** An `add` goes as a delta unless this server lacks the endpoint; then as the total the plan expects. */
+function sendsDelta(ctx: LogTimeContext, r: EntryResult): boolean {
+  return r.mode === 'add' && !ctx.client.unsupported.has(TIME_DELTA_FEATURE);
+}
+
+function opOf(p: Planned, index: number, delta: boolean): BatchOp {
   const r = p.result;
-  if (r.mode === 'add') {
+  if (delta) {
     return {
       id: String(index),
       method: 'PATCH',
@@ -301,9 +318,14 @@ function opOf(p: Planned, index: number): BatchOp {
     id: String(index),
     method: 'PATCH',
     path: cellPath(p),
-    body: { time: r.minutes, comment: p.wireComment },
+    body: { time: absoluteOf(r), comment: p.wireComment },
     idempotent: true,
   };
+}
+
+/** The absolute value a write sends: `set` its value, an emulated `add` the total the plan expects. */
+function absoluteOf(r: EntryResult): number {
+  return r.mode === 'add' ? (r.after ?? r.before + r.minutes) : r.minutes;
 }
 
 async function write(ctx: LogTimeContext, accepted: Planned[]): Promise<void> {
@@ -313,28 +335,36 @@ async function write(ctx: LogTimeContext, accepted: Planned[]): Promise<void> {
     const p = accepted[0]!;
     const r = p.result;
     try {
-      const cell =
-        r.mode === 'add'
-          ? await addTimeDelta(ctx.client, p.userId, r.date, r.taskId, r.minutes, call)
-          : await setTimeCell(
-              ctx.client,
-              p.userId,
-              r.date,
-              r.taskId,
-              { time: r.minutes, comment: p.wireComment },
-              call,
-            );
+      if (sendsDelta(ctx, r)) {
+        try {
+          applied(r, (await addTimeDelta(ctx.client, p.userId, r.date, r.taskId, r.minutes, call)).time);
+          return;
+        } catch (err) {
+          // The endpoint does not exist, so nothing was written: the total goes instead.
+          if (!(err instanceof UnsupportedError)) throw err;
+        }
+      }
+      const cell = await setTimeCell(
+        ctx.client,
+        p.userId,
+        r.date,
+        r.taskId,
+        { time: absoluteOf(r), comment: p.wireComment },
+        call,
+      );
       applied(r, cell.time);
+      if (r.mode === 'add') r.emulated = true;
     } catch (err) {
       failed(ctx, r, err);
     }
     return;
   }
+  const asDelta = accepted.map((p) => sendsDelta(ctx, p.result));
   let outcomes: BatchOutcome[];
   try {
     outcomes = await runBatch(
       ctx.client,
-      accepted.map((p, i) => opOf(p, i)),
+      accepted.map((p, i) => opOf(p, i, asDelta[i]!)),
       call,
     );
   } catch (err) {
@@ -342,7 +372,19 @@ async function write(ctx: LogTimeContext, accepted: Planned[]): Promise<void> {
     for (const p of accepted) failed(ctx, p.result, err);
     return;
   }
-  accepted.forEach((p, i) => settle(ctx, p.result, outcomes[i]));
+  const resend: Planned[] = [];
+  accepted.forEach((p, i) => {
+    const o = outcomes[i];
+    if (asDelta[i] && isMissingRoute(o?.error)) {
+      // No such endpoint on this server: nothing was applied, so the entry is sent again as its total.
+      ctx.client.unsupported.add(TIME_DELTA_FEATURE);
+      resend.push(p);
+      return;
+    }
+    settle(ctx, p.result, o);
+    if (p.result.mode === 'add' && !asDelta[i] && p.result.status === 'applied') p.result.emulated = true;
+  });
+  if (resend.length > 0) await write(ctx, resend);
 }
 
 function applied(r: EntryResult, after: number): void {

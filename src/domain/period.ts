@@ -122,6 +122,19 @@ export function todayDate(timeZone: string, now?: Date | number): string {
   return iso(todayIn(timeZone, now, 'timeZone'));
 }
 
+/**
+ * The calendar date an epoch-ms date value stands for (docs/actitime-model.md §1.5): midnight in the company's
+ * zone when it is one there, else a UTC midnight's own date, else the date in the company's zone.
+ */
+export function dateOfEpoch(ms: number, companyZone: string): string {
+  const local = DateTime.fromMillis(ms, { zone: companyZone });
+  if (local.isValid && local.hour === 0 && local.minute === 0 && local.second === 0)
+    return local.toISODate();
+  const utc = DateTime.fromMillis(ms, { zone: 'utc' });
+  if (utc.hour === 0 && utc.minute === 0 && utc.second === 0) return utc.toISODate()!;
+  return (local.isValid ? local : utc).toISODate()!;
+}
+
 /** True when `text` is a real calendar date written `YYYY-MM-DD`. */
 export function isCalendarDate(text: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(text) && DateTime.fromISO(text, { zone: 'utc' }).isValid;

@@ -50,9 +50,16 @@ export function outcomeOfThrown(err: unknown, where: string): Outcome {
  * documented, so every 400 may as well share one key, and an official example heading files duplicate names
  * under 403 (docs/actitime-model.md §1.11). Message and fields stay; other statuses are left alone.
  */
+/** Name clashes only: `approved_time_exists` ends alike but is not one. */
+const DUPLICATE_NAME_KEYS = new Set(
+  ['customer_exists', 'project_exists', 'task_exists', 'workflow_status_exists', 'user_exists'].map(
+    (k) => `api.error.${k}`,
+  ),
+);
+
 export function withQuirkErrors(outcome: Outcome, quirks: ReadonlySet<Quirk>): Outcome {
   if (!quirks.has('generic-errors') || outcome.status !== 400 || !isErrorBody(outcome.body)) return outcome;
-  const duplicate = /^api\.error\.\w+_exists$/.test(outcome.body.key);
+  const duplicate = DUPLICATE_NAME_KEYS.has(outcome.body.key);
   return {
     ...outcome,
     status: duplicate ? 403 : 400,

@@ -28,6 +28,11 @@ export interface ToolContext {
    * the week (0 = Sunday … 6) and the present moment. Spread it into parsePeriod / resolveDate options.
    */
   calendar(): Promise<Calendar>;
+  /**
+   * The company's IANA zone (the default time-zone group's), in which epoch-ms dates are read
+   * (docs/actitime-model.md §1.5); undefined when the server does not say.
+   */
+  companyZone(): Promise<string | undefined>;
   /** The present moment (epoch ms): the server's clock, which tests pin to the simulator's. */
   now(): number;
 }
@@ -102,6 +107,20 @@ export class SessionLookups {
     );
   }
 
+  companyZone(signal: AbortSignal): Promise<string | undefined> {
+    return raceAbort(
+      this.shared('companyZone', async () => {
+        try {
+          return (await getTimeZoneGroup(this.client, 'default')).timeZoneId || undefined;
+        } catch {
+          // Dates then fall back to the nearest UTC midnight (src/actitime/schemas.ts normaliseDate).
+          return undefined;
+        }
+      }),
+      signal,
+    );
+  }
+
   /** Forgets everything, e.g. after a write that changes the user or the settings. */
   clear(): void {
     this.memo.clear();
@@ -156,6 +175,7 @@ export function createToolContext(
     me: () => lookups.me(extra.signal),
     settings: () => lookups.settings(extra.signal),
     calendar: async () => ({ ...(await lookups.calendar(extra.signal)), now: now() }),
+    companyZone: () => lookups.companyZone(extra.signal),
     now,
   };
 }

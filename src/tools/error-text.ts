@@ -157,8 +157,9 @@ function byStatus(status: number): Words {
 }
 
 function apiFields(err: ActitimeApiError): ErrorFields {
-  // Duplicate names arrive as 400 or 403 depending on the server: the key decides, not the status.
-  const words = API_WORDS[err.shortKey] ?? byStatus(err.status);
+  // Duplicate names arrive as 400 or 403 depending on the server: the key (or its message) decides, not the
+  // status.
+  const words = API_WORDS[err.meaning] ?? byStatus(err.status);
   const said =
     err.upstreamMessage === undefined ? '' : capUntrusted(redact(err.upstreamMessage), UPSTREAM_MESSAGE_MAX);
   return {
@@ -361,3 +362,25 @@ export const UNREAD_AFTER_WRITE = {
   message: 'saved, but actiTIME answered without the new value and re-reading the cell failed',
   hint: '"after" is the expected value; re-read the cell if another person or tool may have changed it too',
 } as const;
+
+/** Why an optional part of a result is missing (src/tools/optional-part.ts), in one line. */
+export function unavailableReason(
+  why: 'refused' | 'absent' | 'page' | 'unreadable',
+  err?: ActitimeApiError,
+): string {
+  const answer =
+    err === undefined
+      ? ''
+      : ` (HTTP ${err.status}${err.key === undefined ? '' : ` ${capUntrusted(err.key, 100)}`})`;
+  switch (why) {
+    case 'refused':
+      return `not available: actiTIME refused this part for your account${answer}`;
+    case 'absent':
+      return `not available: this actiTIME version does not offer it${answer}`;
+    case 'page':
+      return 'not available: actiTIME answered with a web page instead of data (an older version)';
+    case 'unreadable':
+      return "not available: actiTIME's answer for this part could not be read";
+  }
+}
+

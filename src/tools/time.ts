@@ -28,6 +28,7 @@ import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';
 import { refInput } from './work.js';
 import { errorBody } from './format.js';
+import { emulatedDeltaNote } from './error-text.js';
 
 // ---- shared with leave.ts ---------------------------------------------------------------------------------
 
@@ -194,7 +195,7 @@ export const logTimeTool = defineTool({
   }),
   async handler({ entries, dryRun }, ctx) {
     const calendar = await ctx.calendar();
-    return logTime(
+    const result = await logTime(
       {
         client: ctx.client,
         signal: ctx.signal,
@@ -213,6 +214,10 @@ export const logTimeTool = defineTool({
       })),
       { dryRun: dryRun === true },
     );
+    return {
+      ...result,
+      entries: result.entries.map((e) => (e.emulated ? { ...e, note: emulatedDeltaNote('timetrack.delta') } : e)),
+    };
   },
 });
 

@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 
-import { isUnknownResource } from '../actitime/resources/common.js';
 import { listProjects } from '../actitime/resources/projects.js';
 import { getTimeZoneGroup, listDepartments, listTimeZoneGroups } from '../actitime/resources/reference.js';
 import { getSchedule, getWorkAssignments, listUsers } from '../actitime/resources/users.js';
@@ -12,6 +11,7 @@ import type { User } from '../actitime/schemas.js';
 import { parsePeriod } from '../domain/period.js';
 import { projectPath, resolveDepartment, resolveTimeZoneGroup, resolveUser } from '../domain/resolve.js';
 import type { ToolContext } from './context.js';
+import { optionalPart } from './optional-part.js';
 import { defineTool, type AnyTool } from './define.js';
 import { compact, limitInput, num, offsetInput, refInput } from './work.js';
 
@@ -80,6 +80,7 @@ export function userOut(u: User, names?: Awaited<ReturnType<typeof referenceName
 // ---- get_user ------------------------------------------------------------------------------------------------
 
 const MAX_ASSIGNED_PROJECTS = 100;
+const ASSIGNMENTS_FEATURE = 'workAssignments';
 
 async function scheduleOf(ctx: ToolContext, u: User, spec: string) {
   const [group, settings] = await Promise.all([
@@ -112,25 +113,25 @@ async function scheduleOf(ctx: ToolContext, u: User, spec: string) {
 }
 
 async function assignmentsOf(ctx: ToolContext, u: User) {
-  let a;
-  try {
-    a = await getWorkAssignments(ctx.client, u.id, { signal: ctx.signal });
-  } catch (err) {
-    if (isUnknownResource(err)) return { available: false as const };
-    throw err;
-  }
-  if (a.allScope) return { allScope: true };
+  const part = await optionalPart(ctx, ASSIGNMENTS_FEATURE, () =>
+    getWorkAssignments(ctx.client, u.id, { signal: ctx.signal }),
+  );
+  if (part.value === null) return part;
+  const a = part.value;
+  if (a.allScope) return { value: { allScope: true } };
   const ids = a.projectIds.slice(0, MAX_ASSIGNED_PROJECTS);
   const page =
     ids.length === 0
       ? { items: [] }
       : await listProjects(ctx.client, { ids, limit: ids.length }, { signal: ctx.signal });
   return {
-    allScope: false,
-    customerIds: a.customerIds,
-    projects: page.items.map((p) => ({ id: p.id, path: projectPath(p) })),
-    projectCount: a.projectIds.length,
-    taskCount: a.taskIds.length,
+    value: {
+      allScope: false,
+      customerIds: a.customerIds,
+      projects: page.items.map((p) => ({ id: p.id, path: projectPath(p) })),
+      projectCount: a.projectIds.length,
+      taskCount: a.taskIds.length,
+    },
   };
 }
 
@@ -158,7 +159,8 @@ export const getUserTool = defineTool({
     return {
       user: userOut(u, names),
       ...(schedule ? { schedule } : {}),
-      ...(assignments ? { assignments } : {}),
+      ...(assignments ? { assignments: assignments.value } : {}),
+      ...(assignments && 'reason' in assignments ? { unavailable: { assignments: assignments.reason } } : {}),
     };
   },
 });

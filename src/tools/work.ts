@@ -6,7 +6,6 @@
 import { z } from 'zod';
 
 import { ActitimeApiError } from '../actitime/errors.js';
-import { isUnknownResource } from '../actitime/resources/common.js';
 import {
   createCustomer,
   deleteCustomer,
@@ -36,10 +35,17 @@ import {
   type TaskPatch,
 } from '../actitime/resources/tasks.js';
 import { listUsers } from '../actitime/resources/users.js';
-import type { AssignedUsers, CommentList, Customer, Project, Task } from '../actitime/schemas.js';
+import {
+  isZonedMidnight,
+  type AssignedUsers,
+  type CommentList,
+  type Customer,
+  type Project,
+  type Task,
+} from '../actitime/schemas.js';
 import { checkDuration } from '../domain/duration.js';
 import { invalid } from '../domain/errors.js';
-import { isCalendarDate, resolveDate } from '../domain/period.js';
+import { dateOfEpoch, isCalendarDate, resolveDate } from '../domain/period.js';
 import {
   projectPath,
   resolveCustomer,
@@ -54,6 +60,7 @@ import {
 import { nameInput, textInput } from '../domain/sanitize.js';
 import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';
+import { optionalPart } from './optional-part.js';
 
 // ---- shared input pieces -------------------------------------------------------------------------------------
 
@@ -166,7 +173,24 @@ export type WorkItemOut = {
   canDelete?: boolean;
 };
 
-export function taskItem(t: Task): { id: number; name: string; path: string } {
+/** The deadline as a date; epoch ms off a UTC midnight are read in the company zone when it is known. */
+function taskDeadline(t: Task, zone: string | undefined): string | null | undefined {
+  return zone !== undefined && isZonedMidnight(t.deadlineMs) ? dateOfEpoch(t.deadlineMs, zone) : t.deadline;
+}
+
+/**
+ * The company zone, asked for only when some deadline needs it (not a UTC midnight), so servers that send UTC
+ * midnights cost no extra request.
+ */
+export async function zoneFor(
+  ctx: Partial<Pick<ToolContext, 'companyZone'>>,
+  tasks: readonly Task[],
+): Promise<string | undefined> {
+  if (!ctx.companyZone || !tasks.some((t) => isZonedMidnight(t.deadlineMs))) return undefined;
+  return ctx.companyZone();
+}
+
+export function taskItem(t: Task, zone?: string): { id: number; name: string; path: string } {
   return compact({
     id: t.id,
     name: t.name,
@@ -174,7 +198,7 @@ export function taskItem(t: Task): { id: number; name: string; path: string } {
     status: t.status,
     workflowStatus: t.workflowStatusName,
     typeOfWork: t.typeOfWorkName,
-    deadline: t.deadline,
+    deadline: taskDeadline(t, zone),
     estimatedTime: t.estimatedTime,
   }) as { id: number; name: string; path: string };
 }
@@ -211,7 +235,7 @@ export function projectItem(p: Project): WorkItemOut {
   }) as WorkItemOut;
 }
 
-export function taskWorkItem(t: Task): WorkItemOut {
+export function taskWorkItem(t: Task, zone?: string): WorkItemOut {
   return compact({
     kind: 'task' as const,
     id: t.id,
@@ -227,7 +251,7 @@ export function taskWorkItem(t: Task): WorkItemOut {
     workflowStatus: t.workflowStatusName,
     typeOfWorkId: t.typeOfWorkId,
     typeOfWork: t.typeOfWorkName,
-    deadline: t.deadline,
+    deadline: taskDeadline(t, zone),
     estimatedTime: t.estimatedTime,
     created: isoTime(t.created),
     url: t.url,
@@ -238,7 +262,7 @@ export function taskWorkItem(t: Task): WorkItemOut {
 
 /** Resolves a customer, project or task and returns it as a work item. */
 export async function loadWorkItem(
-  ctx: Pick<ToolContext, 'client' | 'signal'>,
+  ctx: Pick<ToolContext, 'client' | 'signal'> & Partial<Pick<ToolContext, 'companyZone'>>,
   kind: Kind,
   ref: Ref,
   includeArchived: boolean,
@@ -246,7 +270,8 @@ export async function loadWorkItem(
   const options = { field: 'ref', includeArchived };
   if (kind === 'customer') return customerItem((await resolveCustomer(ctx, ref, options)).customer);
   if (kind === 'project') return projectItem((await resolveProject(ctx, ref, options)).project);
-  return taskWorkItem((await resolveTask(ctx, ref, options)).task);
+  const { task } = await resolveTask(ctx, ref, options);
+  return taskWorkItem(task, await zoneFor(ctx, [task]));
 }
 
 /** Pages of a caller-facing list: ask one more row than `limit` to learn whether more exist. */
@@ -347,8 +372,9 @@ export const searchTasks = defineTool({
         (!isArchived(page.projects as ArchMap, t.projectId) &&
           !isArchived(page.customers as ArchMap, t.customerId)),
     );
+    const zone = await zoneFor(ctx, paged.items);
     return {
-      items: paged.items.map(taskItem),
+      items: paged.items.map((t) => taskItem(t, zone)),
       hasMore: paged.hasMore,
       ...(paged.nextOffset === undefined ? {} : { nextOffset: paged.nextOffset }),
     };
@@ -462,8 +488,9 @@ const GetWorkItemInput = z.object({
 });
 
 /**
- * `{item, assignedUsers?: {count, users: [{id, name?}]}, comments?: [{id, author, created, text}],
- * moreComments?}`; assignedUsers is absent when this actiTIME version does not report assignments.
+ * `{item, assignedUsers: {count, users: [{id, name?}]} | null, unavailable?: {assignedUsers: reason},
+ * comments?: [{id, author, created, text}], moreComments?}`; assignedUsers is null when this actiTIME does not
+ * offer or refuses the assignments endpoint.
  */
 const GetWorkItemOutput = z.looseObject({ item: Core });
 
@@ -493,25 +520,18 @@ async function commentsOf(ctx: ToolContext, kind: Kind, id: number) {
   };
 }
 
-/** Assigned users, or undefined on servers without the endpoint (remembered per client). */
+/** Assigned users; `null` with a reason when the server does not offer or refuses the endpoint. */
 async function assignedOf(ctx: ToolContext, kind: Kind, id: number) {
-  if (ctx.client.unsupported.has(ASSIGNED_FEATURE)) return undefined;
   const opts = { signal: ctx.signal };
-  let assigned: AssignedUsers;
-  try {
-    assigned =
-      kind === 'customer'
-        ? await getCustomerAssignedUsers(ctx.client, id, opts)
-        : kind === 'project'
-          ? await getProjectAssignedUsers(ctx.client, id, opts)
-          : await getTaskAssignedUsers(ctx.client, id, opts);
-  } catch (err) {
-    if (isUnknownResource(err)) {
-      ctx.client.unsupported.add(ASSIGNED_FEATURE);
-      return undefined;
-    }
-    throw err;
-  }
+  const part = await optionalPart(ctx, ASSIGNED_FEATURE, (): Promise<AssignedUsers> =>
+    kind === 'customer'
+      ? getCustomerAssignedUsers(ctx.client, id, opts)
+      : kind === 'project'
+        ? getProjectAssignedUsers(ctx.client, id, opts)
+        : getTaskAssignedUsers(ctx.client, id, opts),
+  );
+  if (part.value === null) return part;
+  const assigned = part.value;
   const ids = assigned.userIds.slice(0, MAX_ASSIGNED_NAMES);
   const names = new Map<number, string>();
   if (ids.length > 0) {
@@ -520,8 +540,10 @@ async function assignedOf(ctx: ToolContext, kind: Kind, id: number) {
     for (const u of page.items) names.set(u.id, userLabel(u));
   }
   return {
-    count: assigned.userIds.length,
-    users: ids.map((uid) => compact({ id: uid, name: names.get(uid) }) as { id: number; name?: string }),
+    value: {
+      count: assigned.userIds.length,
+      users: ids.map((uid) => compact({ id: uid, name: names.get(uid) }) as { id: number; name?: string }),
+    },
   };
 }
 
@@ -544,7 +566,8 @@ export const getWorkItem = defineTool({
     return {
       item,
       ...(comments ? { comments: comments.comments, moreComments: comments.more } : {}),
-      ...(assigned ? { assignedUsers: assigned } : {}),
+      assignedUsers: assigned.value,
+      ...('reason' in assigned ? { unavailable: { assignedUsers: assigned.reason } } : {}),
     };
   },
 });
@@ -655,11 +678,14 @@ export const createTaskTool = defineTool({
     if (deadline !== undefined) body.deadline = deadline;
     if (args.estimate !== undefined) body.estimatedTime = args.estimate;
     const t = await createTask(ctx.client, body, { signal: ctx.signal });
-    return taskWorkItem({
-      ...t,
-      projectName: t.projectName ?? project.name,
-      customerName: t.customerName ?? project.customerName,
-    });
+    return taskWorkItem(
+      {
+        ...t,
+        projectName: t.projectName ?? project.name,
+        customerName: t.customerName ?? project.customerName,
+      },
+      await zoneFor(ctx, [t]),
+    );
   },
 });
 
@@ -786,7 +812,9 @@ export const updateWorkItem = defineTool({
       setIf(patch, 'deadline', deadline, before.deadline ?? null);
       setIf(patch, 'estimatedTime', changes.estimate, before.estimatedTime ?? null);
       after = Object.keys(patch).length
-        ? taskWorkItem(await updateTask(ctx.client, before.id, patch, opts))
+        ? await updateTask(ctx.client, before.id, patch, opts).then(async (t) =>
+            taskWorkItem(t, await zoneFor(ctx, [t])),
+          )
         : before;
     }
     const b = viewOf(before);
@@ -878,7 +906,7 @@ export const deleteWorkItem = defineTool({
             ? await deleteProject(ctx.client, item.id, del)
             : await deleteTask(ctx.client, item.id, del);
     } catch (err) {
-      if (err instanceof ActitimeApiError && err.shortKey === 'approved_time_exists') {
+      if (err instanceof ActitimeApiError && err.meaning === 'approved_time_exists') {
         // Same status, key and message; `fields` names the argument that lets the delete through.
         throw new ActitimeApiError(err.status, err.key, err.upstreamMessage, 'revokeApprovedWeeks');
       }

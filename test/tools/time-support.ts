@@ -8,6 +8,7 @@ import type { z } from 'zod';
 
 import { connectClient, textOf, type Connected, type ConnectOptions } from '../helpers/mcp.js';
 import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
+import type { SimulatorOptions } from '../../src/simulator/types.js';
 
 /** A clock that reads `instant` now and then runs in real time. */
 export function clockAt(instant: string): () => number {
@@ -24,9 +25,13 @@ export interface World {
 }
 
 /** A simulator seeded for `today` whose clock and the tools' clock both read `instant` now. */
-export async function world(today: string, instant = `${today}T12:00:00Z`): Promise<World> {
+export async function world(
+  today: string,
+  instant = `${today}T12:00:00Z`,
+  simulator: Omit<SimulatorOptions, 'today' | 'now'> = {},
+): Promise<World> {
   const now = clockAt(instant);
-  const sim = await startTestSimulator({ today, now });
+  const sim = await startTestSimulator({ ...simulator, today, now });
   const open: Connected[] = [];
   return {
     sim,

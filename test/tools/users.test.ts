@@ -60,7 +60,11 @@ describe('users tools against the simulator (SEC-OUT-05)', () => {
       body: { key: 'api.error.unknown_resource', message: 'HTTP 404 Not Found' },
     });
     const old = await ok(admin, 'get_user', { user: 3, assignments: true });
-    expect(old.assignments).toEqual({ available: false });
+    expect(old.assignments).toBeNull();
+    expect(old.unavailable).toEqual({
+      assignments:
+        'not available: this actiTIME version does not offer it (HTTP 404 api.error.unknown_resource)',
+    });
   });
 
   it('unknown and ambiguous users: not_found with closest names, ambiguous with candidates', async () => {

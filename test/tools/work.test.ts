@@ -163,7 +163,7 @@ describe('work tools against the simulator (SEC-OUT-05)', () => {
       );
     });
 
-    it('customers and projects too; assigned users are feature-detected (404 → left out, remembered)', async () => {
+    it('customers and projects too; assigned users are feature-detected (404 → null with a reason, remembered)', async () => {
       const customer = await ok(admin, 'get_work_item', { kind: 'customer', ref: 6 });
       expect(customer.item).toMatchObject({ kind: 'customer', name: 'Big Bang Company' });
       const other = await connectClient({ simulator: sim, user: 'admin' });
@@ -176,7 +176,11 @@ describe('work tools against the simulator (SEC-OUT-05)', () => {
         });
         const first = await ok(other, 'get_work_item', { kind: 'project', ref: 'Spaceship building' });
         expect(first.item).toMatchObject({ id: 13, path: 'Big Bang Company / Spaceship building' });
-        expect(first).not.toHaveProperty('assignedUsers');
+        expect(first.assignedUsers).toBeNull();
+        expect(first.unavailable).toEqual({
+          assignedUsers:
+            'not available: this actiTIME version does not offer it (HTTP 404 api.error.unknown_resource)',
+        });
         sim.clearRequests();
         await ok(other, 'get_work_item', { kind: 'task', ref: 143 });
         expect(sim.requests.filter((r) => r.path.endsWith('/assignedUsers'))).toHaveLength(0);

@@ -45,6 +45,15 @@ export function isUnknownResource(err: unknown): err is ActitimeApiError {
 }
 
 /**
+ * The server has no such route (an older version, docs/actitime-model.md §4 "Endpoint set"): 404
+ * unknown_resource, a 404 without an actiTIME key (a web server's page), or 405. Nothing was applied.
+ */
+export function isMissingRoute(err: unknown): err is ActitimeApiError {
+  if (!(err instanceof ActitimeApiError)) return false;
+  return err.status === 405 || (err.status === 404 && (err.key === undefined || isUnknownResource(err)));
+}
+
+/**
  * DELETE by id. Flagged idempotent: ids are never reused, so repeating it cannot remove anything else; it gets
  * one retry after an ambiguous failure, and a 404 on that retry means the first attempt deleted it.
  */

@@ -12,7 +12,7 @@
 import type { ActitimeClient } from '../client.js';
 import { InvalidRequestError, UnexpectedResponseError, UnsupportedError } from '../errors.js';
 import { TimeCellSchema, TimetrackListSchema, type TimetrackList } from '../schemas.js';
-import { isNotFound, isUnknownResource, toQuery, type CallOptions, type UserRef } from './common.js';
+import { isMissingRoute, isNotFound, toQuery, type CallOptions, type UserRef } from './common.js';
 import { mergeTopLevel } from './paging.js';
 
 export type TimetrackInclude =
@@ -55,7 +55,8 @@ export interface DeltaOptions extends CallOptions {
 }
 
 export const MAX_DAY_MINUTES = 1440;
-const DELTA_FEATURE = 'timetrack.delta';
+/** The name under which a server without the delta endpoint is remembered in `client.unsupported`. */
+export const TIME_DELTA_FEATURE = 'timetrack.delta';
 
 /** One response: may stop early (then `nextDateFrom` is set). */
 export function listTimetrack(
@@ -156,10 +157,11 @@ export async function setTimeCell(
     path: ['timetrack', user, date, taskId],
     body,
     idempotent: true,
-    schema: TimeCellSchema,
+    schema: TimeCellSchema.optional(),
     signal: opts.signal,
   });
-  return toCell(cell, taskId);
+  // An empty success (quirk `empty-write-responses`) is success: the cell holds what was sent.
+  return toCell(cell ?? body, taskId);
 }
 
 /** Adds signed `delta` minutes atomically (NOT idempotent: never retried once it may have reached the server). */
@@ -171,20 +173,21 @@ export async function addTimeDelta(
   delta: number,
   opts: DeltaOptions = {},
 ): Promise<TimeDeltaResult> {
-  if (!c.unsupported.has(DELTA_FEATURE)) {
+  if (!c.unsupported.has(TIME_DELTA_FEATURE)) {
     try {
       const cell = await c.request({
         method: 'PATCH',
         path: ['timetrack', user, date, taskId, 'time'],
         body: { delta },
         idempotent: false,
-        schema: TimeCellSchema,
+        schema: TimeCellSchema.optional(),
         signal: opts.signal,
       });
-      return toCell(cell, taskId);
+      // An empty success (quirk `empty-write-responses`) is success; the total is read back.
+      return cell ? toCell(cell, taskId) : await getTimeCell(c, user, date, taskId, opts);
     } catch (err) {
-      if (!isUnknownResource(err)) throw err;
-      c.unsupported.add(DELTA_FEATURE);
+      if (!isMissingRoute(err)) throw err;
+      c.unsupported.add(TIME_DELTA_FEATURE);
     }
   }
   if (!opts.emulateIfUnsupported) throw new UnsupportedError('timetrack.delta');
@@ -193,7 +196,8 @@ export async function addTimeDelta(
   if (time < 0 || time > MAX_DAY_MINUTES) {
     throw new InvalidRequestError('out_of_range', 'delta', time);
   }
-  const cell = await setTimeCell(c, user, date, taskId, { time }, opts);
+  // The comment goes along: a server may clear an omitted one (quirk `comment-cleared`).
+  const cell = await setTimeCell(c, user, date, taskId, { time, comment: current.comment ?? '' }, opts);
   return { ...cell, emulated: true };
 }
 
