@@ -128,8 +128,7 @@ export function todayDate(timeZone: string, now?: Date | number): string {
  */
 export function dateOfEpoch(ms: number, companyZone: string): string {
   const local = DateTime.fromMillis(ms, { zone: companyZone });
-  if (local.isValid && local.hour === 0 && local.minute === 0 && local.second === 0)
-    return local.toISODate();
+  if (local.isValid && local.hour === 0 && local.minute === 0 && local.second === 0) return local.toISODate();
   const utc = DateTime.fromMillis(ms, { zone: 'utc' });
   if (utc.hour === 0 && utc.minute === 0 && utc.second === 0) return utc.toISODate()!;
   return (local.isValid ? local : utc).toISODate()!;

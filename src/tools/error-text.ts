@@ -383,4 +383,3 @@ export function unavailableReason(
       return "not available: actiTIME's answer for this part could not be read";
   }
 }
-

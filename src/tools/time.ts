@@ -216,7 +216,9 @@ export const logTimeTool = defineTool({
     );
     return {
       ...result,
-      entries: result.entries.map((e) => (e.emulated ? { ...e, note: emulatedDeltaNote('timetrack.delta') } : e)),
+      entries: result.entries.map((e) =>
+        e.emulated ? { ...e, note: emulatedDeltaNote('timetrack.delta') } : e,
+      ),
     };
   },
 });
