@@ -1,5 +1,5 @@
 /**
- * The reliability and security checklist (engineering notes §6), plus the IDs added with the issues that
+ * The reliability and security checklist (IDs as in docs/reliability.md), plus the IDs added with the issues that
  * delivered them (REL-RL-09, REL-RT-11, REL-TO-04, REL-CX-05, SEC-CR-08, SEC-IN-06, SEC-OUT-08: issue 8; see
  * docs/reliability.md; SIM-04, SIM-05: issue 9). Tests cite an ID in their title (e.g. `it('REL-RL-01 …')`); test/coverage.test.ts
  * fails when an in-scope ID is cited by no test title.

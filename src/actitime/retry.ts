@@ -58,7 +58,7 @@ export interface RetryState {
 }
 
 /**
- * The §5 table. `maxRetries` bounds every kind; set-style writes get at most one retry after an ambiguous
+ * The retry table of docs/reliability.md ("Writes that cannot double-apply"). `maxRetries` bounds every kind; set-style writes get at most one retry after an ambiguous
  * failure (repeating the same absolute value cannot double-apply); unsafe requests none.
  */
 export function shouldRetry(

@@ -357,7 +357,7 @@ export const TimeCellSchema = z
   .transform((c) => withoutEmptyComment(c));
 export type TimeCellBody = z.output<typeof TimeCellSchema>;
 
-/** Leave cell: shape is an open point (§3), so `time` is accepted for `leaveTime` (as in list rows). */
+/** Leave cell: shape is an open point (docs/actitime-model.md §3), so `time` is accepted for `leaveTime` (as in list rows). */
 export const LeaveCellSchema = z
   .looseObject({ leaveTypeId: id.nullish(), ...leaveMinutes })
   .refine(hasLeaveMinutes, missingLeaveTime)

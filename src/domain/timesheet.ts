@@ -6,7 +6,7 @@
  *
  * Approval: actiTIME flags each user-day that holds time (`approved`). A week is approved as a whole, so a day
  * without time takes the flag of the recorded days of its week (the company's week); a week without any time
- * is `null` (unknown). Locks cannot be read through the API at all (§2.7), so the timesheet says `locked: null`
+ * is `null` (unknown). Locks cannot be read through the API at all (docs/actitime-model.md §2.7), so the timesheet says `locked: null`
  * rather than guessing, and never probes with a write.
  *
  * Missing time counts only up to today: a day still to come is not "missing" yet.

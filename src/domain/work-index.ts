@@ -6,7 +6,7 @@
  * hundred or more, and an unknown name costs none (docs/reliability.md, "names from one list").
  *
  * The copy lives for one call only: it never serves a later call stale data. The local filters follow the
- * API's documented rules (§1.8: `name` exact, any case; `words` every word, any case; `archived`; id filters),
+ * API's documented rules (docs/actitime-model.md §1.8: `name` exact, any case; `words` every word, any case; `archived`; id filters),
  * and resolve.ts re-checks every match the same way whichever source answered.
  */
 import type { ActitimeClient } from '../actitime/client.js';

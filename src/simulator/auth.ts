@@ -1,5 +1,5 @@
 /**
- * Basic authentication (§1.2) and the IP ban after failed logins (§1.12). The checks run in actiTIME's order:
+ * Basic authentication (docs/actitime-model.md §1.2) and the IP ban after failed logins (docs/actitime-model.md §1.12). The checks run in actiTIME's order:
  * ban, scheme, credentials; only 401 `authentication_failed` answers count towards a ban.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';

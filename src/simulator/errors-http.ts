@@ -1,5 +1,5 @@
 /**
- * How the simulator puts an outcome on the wire: actiTIME's error object `{key, message, fields?}` (§1.11) and
+ * How the simulator puts an outcome on the wire: actiTIME's error object `{key, message, fields?}` (docs/actitime-model.md §1.11) and
  * JSON bodies with the charset actiTIME declares. Never a stack trace, whatever went wrong.
  */
 import type { ServerResponse } from 'node:http';

@@ -3,7 +3,7 @@
  * store cannot import types.ts without the two importing each other.
  */
 
-/** Rate-limit and ban settings; defaults are actiTIME's (§1.12). Tests shrink them. */
+/** Rate-limit and ban settings; defaults are actiTIME's (docs/actitime-model.md §1.12). Tests shrink them. */
 export interface SimulatorLimits {
   perSecond: number; // 100
   perMinute: number; // 1000

@@ -1,5 +1,5 @@
 /**
- * List semantics shared by every collection route (reference §1.6–1.9): the offset/limit envelope, sorting,
+ * List semantics shared by every collection route (docs/actitime-model.md §1.6–1.9): the offset/limit envelope, sorting,
  * the common filters and includeReferenced parsing. Everything that cannot be parsed is a 400
  * `invalid_argument`, so client bugs surface instead of being silently ignored — unless the lenient-params
  * quirk models a server that tolerates the values a 2018 test run saw accepted (docs/actitime-model.md §1.6).
@@ -19,7 +19,7 @@ function lenient(req: ListRequest): boolean {
   return req.quirks.has('lenient-params');
 }
 
-/** 400 invalid_argument with the reference's exact message; `fields` names the offending parameter. */
+/** 400 invalid_argument with the model's exact message (docs/actitime-model.md §1.11); `fields` names the offending parameter. */
 export function invalid(field?: string): SimError {
   return new SimError(400, 'invalid_argument', undefined, field);
 }

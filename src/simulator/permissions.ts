@@ -1,5 +1,5 @@
 /**
- * What a caller may see and do (reference §1.13), for the seeded roles:
+ * What a caller may see and do (docs/actitime-model.md §1.13), for the seeded roles:
  * - admin: every permission;
  * - manager: Modify & Approve Users' Time-Track for `team` + Manage Scope of Work over `scopeCustomerIds`;
  * - regular: Enter Time-Track on the user's own work assignments.

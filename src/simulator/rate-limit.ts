@@ -1,11 +1,11 @@
 /**
- * actiTIME's per-account rate limit as the simulator models it (§1.12, project convention): two fixed windows
+ * actiTIME's per-account rate limit as the simulator models it (docs/actitime-model.md §1.12, project convention): two fixed windows
  * per user account, each opened by the first request after the previous one ended. A rejected request counts
  * against nothing and opens no window.
  */
 import type { SimulatorLimits } from './types.js';
 
-/** actiTIME's published limits and ban rule (§1.12), and the simulator's batch and page maxima (§2.1). */
+/** actiTIME's published limits and ban rule (docs/actitime-model.md §1.12), and the simulator's batch and page maxima (docs/actitime-model.md §2.1). */
 export const DEFAULT_LIMITS: Readonly<SimulatorLimits> = Object.freeze({
   perSecond: 100,
   perMinute: 1000,
@@ -45,7 +45,7 @@ export class RateLimiter {
 
   /**
    * Admits one request of `userId` and counts it when `consume` is true. With `consume` false it only
-   * reports (a batch is admitted without counting: its operations count one each, §2.14).
+   * reports (a batch is admitted without counting: its operations count one each, docs/actitime-model.md §2.14).
    */
   take(userId: number, consume = true): RateDecision {
     const t = this.now();

@@ -1,5 +1,5 @@
 /**
- * Path matching for the simulator (§1.3 routing). Patterns are relative to /api/v1 with `:name` segments.
+ * Path matching for the simulator (docs/actitime-model.md §1.3 routing). Patterns are relative to /api/v1 with `:name` segments.
  * Like Spring's handler mapping, every pattern that matches the path is a candidate, the most literal first
  * (compared segment by segment from the left); the first candidate that has the method wins. A path that
  * some pattern matches but none for this method is 405; a path no pattern matches is 404.

@@ -1,5 +1,5 @@
 /**
- * The demo seed (reference §5): public ids and names so the official examples work unchanged, and eight weeks of
+ * The demo seed (docs/actitime-model.md §5): public ids and names so the official examples work unchanged, and eight weeks of
  * history relative to an injectable `today`. Everything random comes from a PRNG seeded by `today`, so two
  * stores built for the same day hold identical data.
  *
@@ -411,7 +411,7 @@ function seedTime(
       }
       if (rest > 0) {
         const pool = candidates.filter((t) => !chosen.some(([c]) => c.id === t.id));
-        // §5: 1–3 tasks per user-day, the Monday meeting included.
+        // docs/actitime-model.md §5: 1–3 tasks per user-day, the Monday meeting included.
         const room = 3 - chosen.length;
         const k = Math.max(1, Math.min(1 + Math.floor(rng() * 3), room, Math.floor(rest / 30), pool.length));
         const picked: Task[] = [];

@@ -1,7 +1,7 @@
 /**
  * The actiTIME simulator over real loopback HTTP. This file is the request pipeline; the resource behaviour
  * lives in the Store and routes/*. Per request: record → read body → fault → IP ban → auth scheme →
- * credentials → rate limit → route (404/405) → body rules (415, invalid JSON) → handler (§1.11).
+ * credentials → rate limit → route (404/405) → body rules (415, invalid JSON) → handler (docs/actitime-model.md §1.11).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -212,7 +212,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const user = auth.user;
     record.username = user.username;
 
-    // POST /batch is admitted without counting: its operations count one each (§2.14).
+    // POST /batch is admitted without counting: its operations count one each (docs/actitime-model.md §2.14).
     const isBatch = method === 'POST' && target.segments?.length === 1 && target.segments[0] === 'batch';
     const decision = limiter.take(user.id, !isBatch);
     if (!decision.allowed) {

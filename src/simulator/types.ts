@@ -25,7 +25,7 @@ export class SimError extends Error {
   }
 }
 
-/** Exact messages from the reference's key table (§1.11); keys without one get a plain sentence. */
+/** Exact messages from the key table of docs/actitime-model.md §1.11; keys without one get a plain sentence. */
 export const DEFAULT_MESSAGES: Record<string, string> = {
   invalid_auth_scheme:
     'Invalid authentication scheme is used. Only Basic Authentication scheme is supported.',

@@ -1,5 +1,5 @@
 /**
- * REST hook subscriptions and deliveries (reference §2.15). A delivery is a POST of a JSON array whose elements
+ * REST hook subscriptions and deliveries (docs/actitime-model.md §2.15). A delivery is a POST of a JSON array whose elements
  * carry `"event.name"`; it goes only to loopback targets, fire-and-forget, one at a time per subscription so a
  * receiver sees events in order. The outcome is kept in lastHttpStatus / lastHttpError / lastHttpCall.
  */

@@ -79,7 +79,7 @@ export const setTimetrackLock = defineTool({
 
 // ---- hooks ---------------------------------------------------------------------------------------------------
 
-/** §2.15 event names (case-sensitive). */
+/** docs/actitime-model.md §2.15 event names (case-sensitive). */
 export const HOOK_EVENTS = [
   '*',
   'create',

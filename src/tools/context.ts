@@ -97,7 +97,7 @@ export class SessionLookups {
           this.shared('settings', () => getInfo(this.client)),
         ]);
         const group = await getTimeZoneGroup(this.client, me.timeZoneGroupId ?? 'default');
-        // Servers may leave either unset (§4); the machine running this server is the user's best proxy.
+        // Servers may leave either unset (docs/actitime-model.md §4); the machine running this server is the user's best proxy.
         return {
           timeZone: group.timeZoneId || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
           weekStart: info.format?.dayOfWeekStart ?? 1,

@@ -1,6 +1,6 @@
 /**
  * The `leave` toolset: read leave time, and log it by leave-type name for a day or a range, as a duration or
- * "full day" (that day's scheduled minutes). Leave works like time-track (§2.8): the delta is atomic, the set is
+ * "full day" (that day's scheduled minutes). Leave works like time-track (docs/actitime-model.md §2.8): the delta is atomic, the set is
  * absolute, locks and the 24 h day limit apply, approval does not.
  */
 import { z } from 'zod';

@@ -14,7 +14,7 @@ import {
   firstIssuePath,
 } from '../../src/actitime/schemas.js';
 
-describe('schemas tolerate known server variants (§4)', () => {
+describe('schemas tolerate known server variants (docs/actitime-model.md §4)', () => {
   it('normalises task deadline from ms, date or null to YYYY-MM-DD | null', () => {
     const base = { id: 1, name: 't' };
     expect(TaskSchema.parse({ ...base, deadline: Date.UTC(2026, 9, 5) }).deadline).toBe('2026-10-05');

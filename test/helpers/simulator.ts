@@ -20,7 +20,7 @@ export function startTestSimulator(options: SimulatorOptions = {}): Promise<Simu
   return startSimulator({ idleTimeoutMs: 120_000, ...options, host: '127.0.0.1', port: options.port ?? 0 });
 }
 
-/** The seed's password for a username (§5: admin/manager, otherwise password = username). */
+/** The seed's password for a username (docs/actitime-model.md §5: admin/manager, otherwise password = username). */
 export function demoPassword(username: string): string {
   return username === 'admin' ? 'manager' : username;
 }

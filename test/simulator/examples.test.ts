@@ -11,7 +11,7 @@ afterAll(() => sim.close());
 
 const admin = { user: 'admin' } as const;
 
-describe('§5 official examples against the demo seed', () => {
+describe('model §5 official examples against the demo seed', () => {
   it('GET /customers/6 returns Big Bang Company with url and allowedActions', async () => {
     const res = await api(sim, 'GET', '/customers/6', admin);
     expect(res.status).toBe(200);

@@ -56,7 +56,7 @@ async function subscribe(event: string, path = '/hook', user = 'admin', extra: O
 /** Every delivery queued so far has been answered. */
 const delivered = () => sim.store.hooks.idle();
 
-describe('§2.15 REST hooks: subscriptions', () => {
+describe('model §2.15 REST hooks: subscriptions', () => {
   it('POST returns the subscription; GET lists an envelope; DELETE answers 204', async () => {
     const sub = await subscribe('task.create', '/a', 'admin', { filter: { projectIds: [13] } });
     expect(sub).toEqual({
@@ -110,7 +110,7 @@ describe('§2.15 REST hooks: subscriptions', () => {
   });
 });
 
-describe('§2.15 REST hooks: deliveries', () => {
+describe('model §2.15 REST hooks: deliveries', () => {
   it('task.create delivers a JSON array with the full task and "event.name", and records the call', async () => {
     await subscribe('task.create');
     const created = await call('POST', '/tasks', {

@@ -15,7 +15,7 @@ afterAll(() => sim.close());
 
 const bearer = { authorization: 'Bearer abcdef0123456789' };
 
-describe('§1.2 authentication', () => {
+describe('model §1.2 authentication', () => {
   it('accepts Basic credentials of an active user', async () => {
     const res = await api(sim, 'GET', '/customers/6', { user: 'admin' });
     expect(res.status).toBe(200);
@@ -75,7 +75,7 @@ describe('§1.2 authentication', () => {
   });
 });
 
-describe('§1.12 IP ban', () => {
+describe('model §1.12 IP ban', () => {
   const wrong = { user: { username: 'admin', password: 'wrong' } };
 
   it('bans the IP after three failed logins: 403 ip_banned even with good credentials', async () => {

@@ -21,7 +21,7 @@ async function batch(ops: unknown, query = ''): Promise<{ status: number; slots:
   return { status: res.status, slots: res.body as Slot[], body: res.body };
 }
 
-describe('§2.14 batch', () => {
+describe('model §2.14 batch', () => {
   it('runs operations in order through the real routes, echoing ids', async () => {
     const { status, slots } = await batch([
       { id: 'create', method: 'POST', relativeUrl: '/customers', body: { name: 'Batch Co' } },
@@ -127,7 +127,7 @@ describe('§2.14 batch', () => {
       '[1].method',
     ],
   ])(
-    '§1.11/§2.14 answers %s with 400 mandatory_field naming it, and runs nothing',
+    'model §1.11, §2.14 answers %s with 400 mandatory_field naming it, and runs nothing',
     async (_case, ops, fields) => {
       sim.clearRequests();
       const res = await batch(ops);
@@ -137,7 +137,7 @@ describe('§2.14 batch', () => {
     },
   );
 
-  it('§1.11/§2.14 answers a batch with an empty body with 400 mandatory_field', async () => {
+  it('model §1.11, §2.14 answers a batch with an empty body with 400 mandatory_field', async () => {
     const res = await api(sim, 'POST', '/batch', {
       ...admin,
       headers: { 'content-type': 'application/json; charset=UTF-8' },
@@ -186,7 +186,7 @@ describe('§2.14 batch', () => {
   });
 });
 
-describe('§1.12 batch and the rate limit', () => {
+describe('model §1.12 batch and the rate limit', () => {
   it('counts each operation as one request; operations over the limit get 429 in their slot', async () => {
     const small = await startTestSimulator({ limits: { perSecond: 5, secondWindowMs: 30_000 } });
     try {

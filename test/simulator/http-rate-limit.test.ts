@@ -20,7 +20,7 @@ function rate(res: ApiResponse): { remaining: number; reset: number } {
   };
 }
 
-describe('§1.12 rate limits (default actiTIME limits)', () => {
+describe('model §1.12 rate limits (default actiTIME limits)', () => {
   it('answers the 101st request within one second with 429, Retry-After and X-Ratelimit-*', async () => {
     // The clock stands still: the whole burst lands in one 1 s window however long it takes to send.
     sim = await startTestSimulator({ now: testClock().now });
@@ -52,7 +52,7 @@ describe('§1.12 rate limits (default actiTIME limits)', () => {
   });
 });
 
-describe('§1.12 rate limits (shrunk windows)', () => {
+describe('model §1.12 rate limits (shrunk windows)', () => {
   it('does not count rejected requests and does not let them extend the window', async () => {
     const clock = testClock();
     sim = await startTestSimulator({

@@ -16,7 +16,7 @@ afterAll(() => sim.close());
 
 const admin = { user: 'admin' } as const;
 
-describe('§1.3 routing', () => {
+describe('model §1.3 routing', () => {
   it.each(['/no-such-thing', '/customers/6/nope', '/customers/', '/', ''])(
     'answers an unknown path %j with 404 unknown_resource',
     async (path) => {
@@ -117,7 +117,7 @@ describe('§1.3 routing', () => {
   });
 });
 
-describe('§2.18 not in the API', () => {
+describe('model §2.18 not in the API', () => {
   it.each(['/settings', '/holidays', '/approvalStatus', '/userGroups', '/timetrack/totals'])(
     'answers GET %s with 404 unknown_resource',
     async (path) => {
@@ -143,7 +143,7 @@ describe('§2.18 not in the API', () => {
   });
 });
 
-describe('§1.11 errors', () => {
+describe('model §1.11 errors', () => {
   it('SIM-02 renders every error as {key: api.error.*, message, fields?} JSON that errors.ts can carry', async () => {
     const samples = await Promise.all([
       api(sim, 'GET', '/customers/6', { headers: { authorization: 'Bearer x' } }),
@@ -220,7 +220,7 @@ describe('§1.11 errors', () => {
   });
 });
 
-describe('§1.3 router matching (unit)', () => {
+describe('model §1.3 router matching (unit)', () => {
   const h =
     (name: string): RouteHandler =>
     () => ({ status: 200, body: name });

@@ -39,7 +39,7 @@ function expectKey(res: { status: number; body: unknown }, status: number, key: 
   expect(res.body).toMatchObject({ key: `api.error.${key}` });
 }
 
-describe('§2.8 GET /leavetime', () => {
+describe('model §2.8 GET /leavetime', () => {
   it('returns flat records per user, day and leave type, by date then user', async () => {
     const list = await leaveList(`dateFrom=${week(-8)}&dateTo=${week(2)}`);
     expect(list.nextDateFrom).toBeNull();
@@ -108,7 +108,7 @@ describe('§2.8 GET /leavetime', () => {
   });
 });
 
-describe('§2.8 leave cells', () => {
+describe('model §2.8 leave cells', () => {
   it('GET {leaveTypeId, leaveTime}; missing cell or leave type 404', async () => {
     expect((await call('GET', `/leavetime/akowalski/${week(-2, 1)}/3`)).body).toEqual({
       leaveTypeId: 3,

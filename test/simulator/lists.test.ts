@@ -35,7 +35,7 @@ async function expectInvalid(path: string, target = sim): Promise<void> {
   });
 }
 
-describe('§1.6 list envelope and pagination', () => {
+describe('model §1.6 list envelope and pagination', () => {
   it('echoes offset 0 and limit 1000 by default, with no total count', async () => {
     const env = await list('/customers');
     expect(Object.keys(env).sort()).toEqual(['items', 'limit', 'offset']);
@@ -83,7 +83,7 @@ describe('§1.6 list envelope and pagination', () => {
   });
 });
 
-describe('§1.7 sorting', () => {
+describe('model §1.7 sorting', () => {
   it('sorts ascending with %2B, descending with -, ascending for a bare field', async () => {
     const asc = (await list('/customers?sort=%2Bname')).items.map((c) => c.name);
     expect(asc).toEqual(['Big Bang Company', 'Galaxy Corporation', 'Joda Consulting Inc', 'Our Company']);
@@ -114,7 +114,7 @@ describe('§1.7 sorting', () => {
   });
 });
 
-describe('§1.8 filters', () => {
+describe('model §1.8 filters', () => {
   it('ids keeps only those ids (and 400 on an unparsable list)', async () => {
     expect((await list('/customers?ids=7%2C6%2C999')).items.map((c) => c.id)).toEqual([6, 7]);
     await expectInvalid('/customers?ids=6%2Cx');
@@ -155,7 +155,7 @@ describe('§1.8 filters', () => {
   });
 });
 
-describe('§1.9 includeReferenced', () => {
+describe('model §1.9 includeReferenced', () => {
   it('adds one map per value, keyed by id as a string, without allowedActions', async () => {
     const env = await list(
       '/tasks?ids=143%2C136&includeReferenced=customers%2Cprojects%2CtypesOfWork%2CworkflowStatuses',
@@ -188,7 +188,7 @@ describe('§1.9 includeReferenced', () => {
     await expectInvalid('/leavetime?dateFrom=2026-10-01&includeReferenced=tasks');
   });
 
-  it('§1.9 answers any value on a list that lists none (customers, reference data, statuses, hooks) with 400', async () => {
+  it('model §1.9 answers any value on a list that lists none (customers, reference data, statuses, hooks) with 400', async () => {
     for (const path of [
       '/customers?includeReferenced=projects',
       '/leaveTypes?includeReferenced=users',

@@ -26,7 +26,7 @@ function expectKey(res: { status: number; body: unknown }, status: number, key: 
   expect(res.body).toMatchObject({ key: `api.error.${key}` });
 }
 
-describe('§1.13 permissions of the seeded roles', () => {
+describe('model §1.13 permissions of the seeded roles', () => {
   it('allowedActions follow the caller: admin everything, manager its scope, regular nothing', async () => {
     const actions = async (path: string, user: string) =>
       ((await call('GET', path, user)).body as Obj).allowedActions;

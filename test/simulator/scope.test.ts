@@ -34,7 +34,7 @@ async function expectError(
   expect(res.body).toMatchObject({ key: `api.error.${key}`, ...extra });
 }
 
-describe('§2.3 customers', () => {
+describe('model §2.3 customers', () => {
   it('POST creates with 200 (not 201), defaults, a fresh id and the created customer readable', async () => {
     const res = await call('POST', '/customers', { name: 'Nebula Ltd' });
     expect(res.status).toBe(200);
@@ -135,7 +135,7 @@ describe('§2.3 customers', () => {
   });
 });
 
-describe('§2.4 projects', () => {
+describe('model §2.4 projects', () => {
   it('POST requires customerId and a name unique within the customer', async () => {
     await expectError(await call('POST', '/projects', { name: 'P' }), 400, 'mandatory_field', {
       fields: 'customerId',
@@ -209,7 +209,7 @@ describe('§2.4 projects', () => {
   });
 });
 
-describe('§2.5 tasks', () => {
+describe('model §2.5 tasks', () => {
   it('POST defaults: lowest open status, default type of work, customer from the project', async () => {
     const res = await call('POST', '/tasks', { projectId: 13, name: 'Airlock testing' });
     expect(res.status).toBe(200);
@@ -315,7 +315,7 @@ describe('§2.5 tasks', () => {
   });
 });
 
-describe('§2.13 workflow statuses', () => {
+describe('model §2.13 workflow statuses', () => {
   it('allowedActions.canDelete is false while in use or last of its type', async () => {
     const res = await call('GET', '/workflowStatuses');
     expect((res.body as { items: Obj[] }).items).toEqual([

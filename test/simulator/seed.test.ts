@@ -57,7 +57,7 @@ function dayMinutes(store: Store, userId: number, date: string): { time: number;
   return { time, leave };
 }
 
-describe('§5 demo seed', () => {
+describe('model §5 demo seed', () => {
   it('is deterministic: two stores for the same today hold identical data', () => {
     expect(snapshot(makeStore())).toEqual(snapshot(makeStore()));
   });
@@ -192,7 +192,7 @@ describe('§5 demo seed', () => {
         expect(date <= TODAY).toBe(true);
         expect(s.scheduleFor(u, date)).toBeGreaterThan(0);
         expect(day.size).toBeGreaterThanOrEqual(1);
-        expect(day.size).toBeLessThanOrEqual(3); // §5: 1–3 tasks per user-day, the Monday meeting included
+        expect(day.size).toBeLessThanOrEqual(3); // docs/actitime-model.md §5: 1–3 tasks per user-day, the Monday meeting included
         for (const [taskId, r] of day) {
           expect(taskId).not.toBe(INJECTION_TASK_ID);
           records++;

@@ -44,7 +44,7 @@ function expectKey(res: { status: number; body: unknown }, status: number, key: 
   expect(res.body).toMatchObject({ key: `api.error.${key}` });
 }
 
-describe('§2.7 GET /timetrack', () => {
+describe('model §2.7 GET /timetrack', () => {
   it('requires dateFrom; bad dates and dateTo before dateFrom are 400', async () => {
     const missing = await call('GET', '/timetrack');
     expectKey(missing, 400, 'mandatory_field');
@@ -196,7 +196,7 @@ describe('§2.7 GET /timetrack', () => {
   });
 });
 
-describe('§2.7 time-track cells', () => {
+describe('model §2.7 time-track cells', () => {
   it('GET returns {taskId, time, comment?}; an empty cell, unknown task or user is 404; bad date 400', async () => {
     const list = await timeList(`dateFrom=${week(-1)}&dateTo=${week(-1)}&userIds=4`);
     const rec = list.data[0]!.records[0]!;
@@ -378,7 +378,7 @@ describe('§2.7 time-track cells', () => {
   });
 });
 
-describe("§1.5 `today` in cell paths is resolved in the path user's time-zone group", () => {
+describe("model §1.5 `today` in cell paths is resolved in the path user's time-zone group", () => {
   it('New York and London users get different dates at 02:00 UTC', async () => {
     // 2026-10-07T02:00Z is still 2026-10-06 in New York and already 2026-10-07 in London; the clock advances
     // from there in real time so rate windows still roll.

@@ -25,7 +25,7 @@ function expectKey(res: { status: number; body: unknown }, status: number, key: 
   expect(res.body).toMatchObject({ key: `api.error.${key}` });
 }
 
-describe('§2.2 users', () => {
+describe('model §2.2 users', () => {
   it('GET /users/{user} by id, username or me; restricted fields only for the admin', async () => {
     const byAdmin = await call('GET', '/users/4');
     expect(byAdmin.body).toEqual({
@@ -215,7 +215,7 @@ describe('§2.2 users', () => {
     );
   });
 
-  it('GET /users/{user}/workAssignments lists the effective scope (§2.17)', async () => {
+  it('GET /users/{user}/workAssignments lists the effective scope (docs/actitime-model.md §2.17)', async () => {
     expect((await call('GET', '/users/5/workAssignments')).body).toEqual({
       allScope: false,
       customerIds: [7, 9],
@@ -232,7 +232,7 @@ describe('§2.2 users', () => {
   });
 });
 
-describe('§2.1 info', () => {
+describe('model §2.1 info', () => {
   it('returns company, customNames, format (Monday start), features, urls, limits and serverUUID', async () => {
     const res = await call('GET', '/info', undefined, 'trainee');
     const origin = sim.baseUrl.replace(/\/api\/v1$/, '');
@@ -273,7 +273,7 @@ describe('§2.1 info', () => {
   });
 });
 
-describe('§2.9–2.12 reference data (read-only)', () => {
+describe('model §2.9–2.12 reference data (read-only)', () => {
   it('leave types filter by balance and archived', async () => {
     const body = (await call('GET', '/leaveTypes?archived=false&sort=%2Bname')).body as { items: Obj[] };
     expect(body.items.map((l) => l.name)).toEqual(['Sick Leave', 'Time Off', 'Vacation']);
@@ -318,7 +318,7 @@ describe('§2.9–2.12 reference data (read-only)', () => {
     expectKey(await call('GET', '/departments/404'), 404, 'object_not_found');
   });
 
-  it('§2.18 reference-data writes are 405 method_not_allowed', async () => {
+  it('model §2.18 reference-data writes are 405 method_not_allowed', async () => {
     for (const [method, path] of [
       ['POST', '/leaveTypes'],
       ['PATCH', '/leaveTypes/1'],
@@ -334,7 +334,7 @@ describe('§2.9–2.12 reference data (read-only)', () => {
     }
   });
 
-  it('§2.18 paths that are not in the API are 404 unknown_resource', async () => {
+  it('model §2.18 paths that are not in the API are 404 unknown_resource', async () => {
     for (const path of [
       '/settings',
       '/holidays',
@@ -350,7 +350,7 @@ describe('§2.9–2.12 reference data (read-only)', () => {
   });
 });
 
-describe('§2.16 user rates (optional)', () => {
+describe('model §2.16 user rates (optional)', () => {
   it('GET/PUT /userRates/{user} hold a bare array, admin only', async () => {
     expect((await call('GET', '/userRates/3')).body).toEqual([]);
     const rates = [

@@ -1,5 +1,5 @@
 /**
- * `POST /batch` (§2.14): many operations in one HTTP request, run in order, each independently.
+ * `POST /batch` (docs/actitime-model.md §2.14): many operations in one HTTP request, run in order, each independently.
  *
  * - Split into chunks of at most `limits.maxBatchSize` (from GET /info), also never more than the per-second
  *   budget, because each operation counts against the rate limit (the request's weight = its op count).

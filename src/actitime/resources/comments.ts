@@ -1,4 +1,4 @@
-/** Comment lists (§2.6) shared by customers, projects and tasks; read-only. */
+/** Comment lists (docs/actitime-model.md §2.6) shared by customers, projects and tasks; read-only. */
 export interface CommentsQuery {
   offset?: number;
   limit?: number;

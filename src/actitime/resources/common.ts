@@ -12,7 +12,7 @@ export interface CallOptions {
 /** `user` path parameter: numeric id, username, or `me`. */
 export type UserRef = number | string;
 
-/** Sort field; a bare field is sent as `+field` (some servers reject a bare one, §4). */
+/** Sort field; a bare field is sent as `+field` (some servers reject a bare one, docs/actitime-model.md §4). */
 export type Sort = string;
 
 export interface DeleteResult {

@@ -1,4 +1,4 @@
-/** Customers (§2.3): list, read, create, update, delete, comments, assigned users. */
+/** Customers (docs/actitime-model.md §2.3): list, read, create, update, delete, comments, assigned users. */
 import { CustomerListSchema, CustomerSchema, type CustomerList, type Customer } from '../schemas.js';
 import type { Sort } from './common.js';
 import { scopeObjectEndpoints } from './scope-objects.js';

@@ -1,5 +1,5 @@
 /**
- * REST hook subscriptions (§2.15).
+ * REST hook subscriptions (docs/actitime-model.md §2.15).
  *
  * Filter ids: the project's model sends number arrays (`{"userIds": [3, 4]}`), a swagger-derived model types
  * them as comma-separated strings (`{"userIds": "3,4"}`), and a server taking one form refuses the other with

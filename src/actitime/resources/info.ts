@@ -1,4 +1,4 @@
-/** `GET /info`: system settings and limits (§2.1). Cached: it changes only in the UI. */
+/** `GET /info`: system settings and limits (docs/actitime-model.md §2.1). Cached: it changes only in the UI. */
 import type { ActitimeClient } from '../client.js';
 import { InfoSchema, type Info } from '../schemas.js';
 import type { CallOptions } from './common.js';

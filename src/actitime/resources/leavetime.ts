@@ -1,5 +1,5 @@
 /**
- * Leave time (§2.8): like time-track with `leaveTypeId` for `taskId` and `leaveTime` for `time`, no comments.
+ * Leave time (docs/actitime-model.md §2.8): like time-track with `leaveTypeId` for `taskId` and `leaveTime` for `time`, no comments.
  * The same rules apply: 404 or 0 = empty cell; the delta is not idempotent and is only emulated on request.
  *
  * A write answered 2xx without a body (200 empty, 204; docs/actitime-model.md §4) is a success: a set reports
@@ -37,7 +37,7 @@ export interface LeaveDeltaResult {
   emulated?: true;
 }
 
-/** The `c.unsupported` entry of servers without the leave delta endpoint (§4 "Endpoint set"). */
+/** The `c.unsupported` entry of servers without the leave delta endpoint (docs/actitime-model.md §4 "Endpoint set"). */
 export const LEAVE_DELTA_FEATURE = 'leavetime.delta';
 const DELTA_FEATURE = LEAVE_DELTA_FEATURE;
 

@@ -1,5 +1,5 @@
 /**
- * Reading a list to its end (§1.6): offset/limit pages until one is shorter than the echoed `limit`. actiTIME
+ * Reading a list to its end (docs/actitime-model.md §1.6): offset/limit pages until one is shorter than the echoed `limit`. actiTIME
  * sends no total. Page size never exceeds `GET /info` limits.maxQueryLimit; a server that caps the page below
  * the request is followed by trusting the `limit` it echoes.
  */

@@ -1,4 +1,4 @@
-/** Projects (§2.4): list, read, create, update (a `customerId` change is a move), delete, comments, assigned users. */
+/** Projects (docs/actitime-model.md §2.4): list, read, create, update (a `customerId` change is a move), delete, comments, assigned users. */
 import { ProjectListSchema, ProjectSchema, type ProjectList, type Project } from '../schemas.js';
 import type { Sort } from './common.js';
 import { scopeObjectEndpoints } from './scope-objects.js';

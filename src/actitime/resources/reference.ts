@@ -1,5 +1,5 @@
 /**
- * Read-only reference data (§2.9–2.12): leave types, types of work, departments, time zone groups. Lists return
+ * Read-only reference data (docs/actitime-model.md §2.9–2.12): leave types, types of work, departments, time zone groups. Lists return
  * every matching item (they are short) and are cached with their query; single objects are cached by id.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Customers, projects and tasks (§2.3–2.5) share one endpoint shape: a paged list, read, create, update (set
+ * Customers, projects and tasks (docs/actitime-model.md §2.3–2.5) share one endpoint shape: a paged list, read, create, update (set
  * semantics, so retried once), delete with `revokeApprovedWeeks`, comments and assigned users. The per-resource
  * modules bind it to their collection and schemas and export the named functions.
  */
@@ -26,7 +26,7 @@ export interface ScopeObjectEndpoints<Q, L extends Page<unknown>, O, C, P> {
   update: (c: ActitimeClient, id: number, patch: P, opts?: CallOptions) => Promise<O>;
   remove: (c: ActitimeClient, id: number, opts?: DeleteOptions) => Promise<DeleteResult>;
   comments: (c: ActitimeClient, id: number, q?: CommentsQuery, opts?: CallOptions) => Promise<CommentList>;
-  /** Newer servers only (§2.17); older ones answer 404 unknown_resource. */
+  /** Newer servers only (docs/actitime-model.md §2.17); older ones answer 404 unknown_resource. */
   assignedUsers: (c: ActitimeClient, id: number, opts?: CallOptions) => Promise<AssignedUsers>;
 }
 

@@ -1,4 +1,4 @@
-/** Tasks (§2.5): list, read, create, update (a `projectId` change is a move), delete, comments, assigned users. */
+/** Tasks (docs/actitime-model.md §2.5): list, read, create, update (a `projectId` change is a move), delete, comments, assigned users. */
 import { TaskListSchema, TaskSchema, type TaskList, type Task } from '../schemas.js';
 import type { Sort } from './common.js';
 import { scopeObjectEndpoints } from './scope-objects.js';

@@ -1,9 +1,9 @@
 /**
- * Time-track (§2.7): the date-paged list, single cells, absolute and delta writes, lock/unlock.
+ * Time-track (docs/actitime-model.md §2.7): the date-paged list, single cells, absolute and delta writes, lock/unlock.
  *
  * Missing cells: a 404 or `time: 0` both mean "empty" and come back as `{taskId, time: 0}`.
  *
- * Older servers without the delta endpoint (`…/time` → 404 unknown_resource, §4 "Endpoint set"): addTimeDelta
+ * Older servers without the delta endpoint (`…/time` → 404 unknown_resource, docs/actitime-model.md §4 "Endpoint set"): addTimeDelta
  * does NOT silently emulate it, because read-then-set is not atomic (a concurrent writer's change can be lost).
  * It throws a clear error unless the caller passes `emulateIfUnsupported: true`; then it reads the cell, sets
  * the sum, and returns `emulated: true` so the caller can say so. The missing endpoint is remembered per client

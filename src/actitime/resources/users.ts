@@ -1,5 +1,5 @@
 /**
- * Users (§2.2), their schedules and work assignments (§2.17), and user rates (§2.16, newer servers only).
+ * Users (docs/actitime-model.md §2.2), their schedules and work assignments (docs/actitime-model.md §2.17), and user rates (docs/actitime-model.md §2.16, newer servers only).
  * `user` is a numeric id, a username, or `me`.
  */
 import { z } from 'zod';
@@ -98,7 +98,7 @@ export function createUser(c: ActitimeClient, body: UserCreate, opts: CallOption
   return c.request({ method: 'POST', path: ['users'], body, schema: UserSchema, signal: opts.signal });
 }
 
-/** Creates the user and sends an e-mail invitation (body fields unconfirmed, §2.2). */
+/** Creates the user and sends an e-mail invitation (body fields unconfirmed, docs/actitime-model.md §2.2). */
 export function inviteUser(
   c: ActitimeClient,
   body: Partial<UserCreate>,
@@ -129,7 +129,7 @@ export function updateUser(
   });
 }
 
-/** Newer servers only (§2.17); older ones answer 404 unknown_resource. */
+/** Newer servers only (docs/actitime-model.md §2.17); older ones answer 404 unknown_resource. */
 export function getWorkAssignments(
   c: ActitimeClient,
   user: UserRef,
@@ -151,7 +151,7 @@ export const UserRateSchema = z.looseObject({
 });
 export type UserRate = z.output<typeof UserRateSchema>;
 
-/** One user's rate history (§2.16, unconfirmed; older servers and the simulator may answer 404). */
+/** One user's rate history (docs/actitime-model.md §2.16, unconfirmed; older servers and the simulator may answer 404). */
 export function getUserRates(c: ActitimeClient, user: UserRef, opts: CallOptions = {}): Promise<UserRate[]> {
   return c.request({
     method: 'GET',

@@ -1,5 +1,5 @@
 /**
- * Workflow statuses (§2.13): CRUD. Reads are cached; every write goes through the client, which drops the
+ * Workflow statuses (docs/actitime-model.md §2.13): CRUD. Reads are cached; every write goes through the client, which drops the
  * `workflowStatuses` cache entries.
  */
 import type { ActitimeClient } from '../client.js';

@@ -1,5 +1,5 @@
 /**
- * POST /batch (§2.14): operations run in order through the same router as single calls, with the batch's
+ * POST /batch (docs/actitime-model.md §2.14): operations run in order through the same router as single calls, with the batch's
  * user, each independently (no transaction). Each operation counts as one request against the rate limit; an
  * operation over the limit gets 429 in its slot and the next ones are still tried. The batch request itself is
  * admitted by the limiter but not counted, so a full batch of `maxBatchSize` fits a fresh per-second window.
@@ -65,7 +65,7 @@ export function registerBatchRoute(r: RouteRegistrar, deps: BatchDeps): void {
 
 async function runBatch(ctx: RouteContext, deps: BatchDeps): Promise<RouteResult> {
   const mode = parseMode(ctx.query.get('includeResponseBody'), ctx.quirks);
-  // An empty body is a missing required field (§1.11 mandatory_field); anything but an array cannot be parsed.
+  // An empty body is a missing required field (docs/actitime-model.md §1.11 mandatory_field); anything but an array cannot be parsed.
   if (ctx.body === undefined || ctx.body === null)
     throw new SimError(400, 'mandatory_field', undefined, 'body');
   if (!Array.isArray(ctx.body)) throw new SimError(400, 'invalid_argument', undefined, 'body');
@@ -105,7 +105,7 @@ function validateOperation(op: unknown, index: number): Operation {
     throw new SimError(400, 'invalid_argument', undefined, `[${index}]`);
   }
   const { id, method, relativeUrl, body } = op as Record<string, unknown>;
-  // Required fields that are missing are mandatory_field (§1.11); present but unusable ones invalid_argument.
+  // Required fields that are missing are mandatory_field (docs/actitime-model.md §1.11); present but unusable ones invalid_argument.
   for (const [field, value] of [
     ['method', method],
     ['relativeUrl', relativeUrl],

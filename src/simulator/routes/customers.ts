@@ -1,4 +1,4 @@
-/** Customers (reference §2.3) with their comments and assigned users. */
+/** Customers (docs/actitime-model.md §2.3) with their comments and assigned users. */
 import { commonFilter, paginate, parseIncludes, parsePage, parseSort } from '../list.js';
 import { accessDenied, canManageScope, canReadCustomer, managesCustomer } from '../permissions.js';
 import type { Customer } from '../store.js';
@@ -31,7 +31,7 @@ export function registerCustomers(r: RouteRegistrar): void {
   r.add('GET', '/customers', (ctx) => {
     const { store, user, query } = ctx;
     const page = parsePage(ctx);
-    // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
+    // No maps on this endpoint: any includeReferenced value is one it does not list (docs/actitime-model.md §1.9).
     parseIncludes(ctx, []);
     const filter = commonFilter<Customer>(ctx, { ids: true, name: true, words: true, archived: true });
     const sort = parseSort<Customer>(query, { name: (c) => c.name, created: (c) => c.created });

@@ -1,5 +1,5 @@
 /**
- * REST hook subscriptions (reference §2.15). Anyone may subscribe; a user sees and removes their own
+ * REST hook subscriptions (docs/actitime-model.md §2.15). Anyone may subscribe; a user sees and removes their own
  * subscriptions, the admin everyone's. `filter` is checked, stored and echoed; matching is on the event name
  * only.
  */
@@ -54,7 +54,7 @@ export function registerHooks(r: RouteRegistrar): void {
   r.add('GET', '/hooks', (ctx) => {
     const { store, user, query } = ctx;
     const page = parsePage(ctx);
-    // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
+    // No maps on this endpoint: any includeReferenced value is one it does not list (docs/actitime-model.md §1.9).
     parseIncludes(ctx, []);
     const sort = parseSort<HookSubscription>(query, { event: (s) => s.event });
     const items = store.hooks.list().filter((s) => owns(user, s));

@@ -1,5 +1,5 @@
 /**
- * Every resource route of the reference except POST /batch (registered by the HTTP layer). Paths of §2.18
+ * Every resource route of the model (docs/actitime-model.md §2) except POST /batch (registered by the HTTP layer). Paths listed in model §2.18
  * (/settings, /holidays, /approvalStatus, /userGroups, /timetrack/totals) are deliberately absent: 404.
  */
 import type { Quirk } from '../quirks.js';

@@ -1,4 +1,4 @@
-/** GET /info (reference §2.1): system settings. There is no /settings endpoint. */
+/** GET /info (docs/actitime-model.md §2.1): system settings. There is no /settings endpoint. */
 import type { RouteRegistrar } from '../types.js';
 import { ok } from './common.js';
 import { actiTimeUrl } from './views.js';

@@ -1,5 +1,5 @@
 /**
- * Leave time (reference §2.8): like time-track with leave types, flat list records, no comments. Locks block
+ * Leave time (docs/actitime-model.md §2.8): like time-track with leave types, flat list records, no comments. Locks block
  * leave; approval does not. Write scope = time write scope (the user's own leave; a manager's team; admin all).
  */
 import { daysBetween } from '../dates.js';

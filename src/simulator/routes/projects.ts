@@ -1,4 +1,4 @@
-/** Projects (reference §2.4) with their comments and assigned users. */
+/** Projects (docs/actitime-model.md §2.4) with their comments and assigned users. */
 import { commonFilter, paginate, parseIncludes, parsePage, parseSort, queryIds, refMap } from '../list.js';
 import {
   accessDenied,

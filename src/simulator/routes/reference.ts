@@ -1,5 +1,5 @@
 /**
- * Read-only reference data (reference §2.9–2.12): leave types, types of work, departments, time zone groups.
+ * Read-only reference data (docs/actitime-model.md §2.9–2.12): leave types, types of work, departments, time zone groups.
  * Only GET is registered, so the router answers other methods with 405.
  */
 import {
@@ -28,7 +28,7 @@ export function registerReference(r: RouteRegistrar): void {
   r.add('GET', '/leaveTypes', (ctx) => {
     const { store, query } = ctx;
     const page = parsePage(ctx);
-    // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
+    // No maps on this endpoint: any includeReferenced value is one it does not list (docs/actitime-model.md §1.9).
     parseIncludes(ctx, []);
     const filter = commonFilter<LeaveType>(ctx, { ids: true, name: true, words: true, archived: true });
     const balance = queryEnum(query, 'balance', ['PTO', 'Sick', 'None'] as const);
@@ -46,7 +46,7 @@ export function registerReference(r: RouteRegistrar): void {
   r.add('GET', '/typesOfWork', (ctx) => {
     const { store, user, query } = ctx;
     const page = parsePage(ctx);
-    // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
+    // No maps on this endpoint: any includeReferenced value is one it does not list (docs/actitime-model.md §1.9).
     parseIncludes(ctx, []);
     const filter = commonFilter<TypeOfWork>(ctx, { ids: true, name: true, words: true, archived: true });
     const billable = queryBool(query, 'billable');
@@ -71,7 +71,7 @@ export function registerReference(r: RouteRegistrar): void {
   r.add('GET', '/departments', (ctx) => {
     const { store, query } = ctx;
     const page = parsePage(ctx);
-    // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
+    // No maps on this endpoint: any includeReferenced value is one it does not list (docs/actitime-model.md §1.9).
     parseIncludes(ctx, []);
     const filter = commonFilter<Department>(ctx, { name: true });
     const sort = parseSort<Department>(query, { name: (d) => d.name });
@@ -88,7 +88,7 @@ export function registerReference(r: RouteRegistrar): void {
   r.add('GET', '/timeZoneGroups', (ctx) => {
     const { store, query } = ctx;
     const page = parsePage(ctx);
-    // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
+    // No maps on this endpoint: any includeReferenced value is one it does not list (docs/actitime-model.md §1.9).
     parseIncludes(ctx, []);
     const filter = commonFilter<TimeZoneGroup>(ctx, { name: true });
     const sort = parseSort<TimeZoneGroup>(query, { name: (g) => g.name });

@@ -1,5 +1,5 @@
 /**
- * The handlers customers, projects and tasks share (reference §2.3–2.5): read by id, delete with
+ * The handlers customers, projects and tasks share (docs/actitime-model.md §2.3–2.5): read by id, delete with
  * `revokeApprovedWeeks`, comments and assigned users. Each object is looked up, then checked visible (missing →
  * 404, invisible → 403) before anything else.
  */

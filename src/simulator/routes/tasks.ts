@@ -1,4 +1,4 @@
-/** Tasks (reference §2.5) with their comments and assigned users. */
+/** Tasks (docs/actitime-model.md §2.5) with their comments and assigned users. */
 import { parseDate } from '../dates.js';
 import {
   commonFilter,

@@ -1,5 +1,5 @@
 /**
- * Time-track (reference §2.7): the date-paged list, cells (absolute PATCH and atomic delta), lock/unlock.
+ * Time-track (docs/actitime-model.md §2.7): the date-paged list, cells (absolute PATCH and atomic delta), lock/unlock.
  * Refusal order for writes: unknown user/task (404) → scope (403) → body → lock → approval → day limit.
  */
 import { addDays, daysBetween, parseDate } from '../dates.js';
@@ -296,7 +296,7 @@ export function registerTimetrack(r: RouteRegistrar): void {
       data,
     };
 
-    // Quirk kept on purpose (reference §1.9): the time-track list names the time-zone map in the singular.
+    // Quirk kept on purpose (docs/actitime-model.md §1.9): the time-track list names the time-zone map in the singular.
     addUserRefs(out, store, user, includes, data, 'timeZoneGroup');
     const tasks = [...new Set(data.flatMap((d) => d.records.map((rec) => rec.taskId)))].flatMap(
       (id) => store.tasks.get(id) ?? [],

@@ -1,5 +1,5 @@
 /**
- * User rates (reference §2.16, optional): `GET|PUT /userRates/{user}` with a bare array of rate periods.
+ * User rates (docs/actitime-model.md §2.16, optional): `GET|PUT /userRates/{user}` with a bare array of rate periods.
  * Only callers with Manage Cost & Billing Data (admin in the seed) may read or replace them. The all-users
  * collection is not served: its shape is unknown.
  */

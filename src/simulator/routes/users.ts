@@ -1,4 +1,4 @@
-/** Users (reference §2.2), schedules and work assignments (§2.17). */
+/** Users (docs/actitime-model.md §2.2), schedules and work assignments (docs/actitime-model.md §2.17). */
 import { addDays, daysBetween, dateRange } from '../dates.js';
 import {
   invalid,

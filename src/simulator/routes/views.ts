@@ -1,5 +1,5 @@
 /**
- * Wire shapes of every entity. `allowedActions` is added only where the reference says so (single GETs, list
+ * Wire shapes of every entity. `allowedActions` is added only where the model says so (docs/actitime-model.md §1.10) (single GETs, list
  * items, write responses); reference maps and hook payloads use the plain shapes.
  */
 import {

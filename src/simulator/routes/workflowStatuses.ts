@@ -1,4 +1,4 @@
-/** Workflow statuses (reference §2.13): CRUD; a status in use or the last of its type cannot go away. */
+/** Workflow statuses (docs/actitime-model.md §2.13): CRUD; a status in use or the last of its type cannot go away. */
 import { commonFilter, invalid, paginate, parseIncludes, parsePage, parseSort, queryEnum } from '../list.js';
 import { accessDenied, canManageScope, notFound } from '../permissions.js';
 import type { StatusType, WorkflowStatus } from '../store.js';
@@ -43,7 +43,7 @@ export function registerWorkflowStatuses(r: RouteRegistrar): void {
   r.add('GET', '/workflowStatuses', (ctx) => {
     const { store, user, query } = ctx;
     const page = parsePage(ctx);
-    // No maps on this endpoint: any includeReferenced value is one it does not list (§1.9).
+    // No maps on this endpoint: any includeReferenced value is one it does not list (docs/actitime-model.md §1.9).
     parseIncludes(ctx, []);
     const filter = commonFilter<WorkflowStatus>(ctx, { ids: true, name: true, words: true });
     const type = queryEnum(query, 'type', ['open', 'completed'] as const);
