@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * actitime-mcp: `serve` (default) speaks MCP over stdio; `simulator` runs the embedded actiTIME simulator;
- * `tools` prints the tool list as JSON. Serving never writes to stdout except protocol (SEC-IO-01); a bad
+ * `tools` prints the tool list as JSON; `doctor` prints a compatibility report for the configured actiTIME. Serving never writes to stdout except protocol (SEC-IO-01); a bad
  * configuration ends the process with one stderr line and a non-zero code (SEC-IO-02).
  */
 import { parseArgs } from 'node:util';
@@ -9,6 +9,7 @@ import { z } from 'zod';
 
 import { ActitimeClient } from './actitime/client.js';
 import { ConfigError } from './actitime/errors.js';
+import { DOCTOR_USAGE, DoctorUsageError, runDoctorCommand } from './doctor/command.js';
 import { completeConfig, describe, parseSettings, VERSION, type CliFlags } from './config.js';
 import { logger, redact } from './logger.js';
 import { buildServer } from './server.js';
@@ -25,7 +26,8 @@ Usage:
   actitime-mcp [serve] [--demo] [--demo-user NAME] [--read-only] [--toolsets LIST]
   actitime-mcp [serve] --http [--port N] [--host H] [--allow-remote] [...]   MCP over Streamable HTTP
   actitime-mcp tools [--all] [--read-only] [--toolsets LIST]   print the tools as JSON
-  actitime-mcp simulator [--port N] [--today YYYY-MM-DD] [--seed demo|empty]
+  actitime-mcp simulator [--port N] [--today YYYY-MM-DD] [--seed demo|empty] [--quirks a,b|all]
+  ${DOCTOR_USAGE}
   actitime-mcp --help | --version
 
 Environment:
@@ -40,6 +42,11 @@ Environment:
                               random one is generated and printed on stderr (loopback only)
   ACTITIME_MCP_HTTP_ALLOWED_ORIGINS, ACTITIME_MCP_HTTP_ALLOWED_HOSTS   --http: browser origins and Host
                               names accepted besides loopback ones (comma lists)
+
+doctor checks, in about 18 paced read-only requests, every assumption the client makes about your actiTIME
+(sign-in, zone, rate headers, optional endpoints, name search, permissions per toolset): each line ok,
+degraded (what the server will do instead) or fail (the fix); exit 0 when nothing fails. --write-probe also
+sets one cell of your own timesheet (TASK on --date) and puts it back exactly.
 
 --http serves http://127.0.0.1:8765/mcp (--port 0 = any free port). --host with a non-loopback address
 needs --allow-remote and ACTITIME_MCP_HTTP_TOKEN.
@@ -69,6 +76,7 @@ function fail(message: string, code: number): never {
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'simulator') return runSimulatorCommand(argv.slice(1));
+  if (argv[0] === 'doctor') return doctor(argv.slice(1));
 
   let parsed;
   try {
@@ -130,6 +138,23 @@ function printTools(flags: CliFlags, all: boolean): void {
     outputSchema: z.toJSONSchema(t.outputSchema, { io: 'output', target: 'draft-7' }),
   }));
   process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+}
+
+async function doctor(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`usage: ${DOCTOR_USAGE}\n`);
+    return;
+  }
+  let out;
+  try {
+    out = await runDoctorCommand(argv, process.env);
+  } catch (err) {
+    if (err instanceof DoctorUsageError) throw new UsageError(err.message);
+    throw err;
+  }
+  process.stderr.write(redact(out.stderr));
+  process.stdout.write(out.stdout);
+  process.exitCode = out.exitCode;
 }
 
 async function serve(flags: CliFlags, http?: Partial<HttpServerOptions>): Promise<void> {

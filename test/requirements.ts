@@ -1,7 +1,7 @@
 /**
  * The reliability and security checklist (IDs as in docs/reliability.md), plus the IDs added with the issues that
  * delivered them (REL-RL-09, REL-RT-11, REL-TO-04, REL-CX-05, SEC-CR-08, SEC-IN-06, SEC-OUT-08: issue 8; see
- * docs/reliability.md; SIM-04, SIM-05: issue 9). Tests cite an ID in their title (e.g. `it('REL-RL-01 …')`); test/coverage.test.ts
+ * docs/reliability.md; SIM-04, SIM-05, REL-QK-01, REL-DR-01…03: issue 9). Tests cite an ID in their title (e.g. `it('REL-RL-01 …')`); test/coverage.test.ts
  * fails when an in-scope ID is cited by no test title.
  */
 export const REQUIREMENTS: Record<string, string> = {
@@ -86,6 +86,10 @@ export const REQUIREMENTS: Record<string, string> = {
   'SIM-03': '--demo starts without credentials on loopback',
   'SIM-04': 'quirk switches: each alternative modelled, selectable by option and CLI',
   'SIM-05': 'ids never reused after delete',
+  'REL-DR-01': 'doctor: read-only, one request at a time, within ~20 requests; stops at the first 401',
+  'REL-DR-02':
+    'doctor --write-probe puts back what it changed (cell minutes and comment, probe subscription)',
+  'REL-DR-03': 'doctor names each quirk switch it can observe, and reports the default simulator as ok',
   'REL-QK-01':
     'every tool works under each simulator quirk profile: the alternative is tolerated, never fatal',
 };
