@@ -51,6 +51,9 @@ export interface ServerSettings {
   tools?: string[];
   excludeTools: string[];
   logLevel: LogLevel;
+  confirm: ConfirmPolicy;
+  /** The undo journal's file; `off` keeps none; undefined = the default under the user's state directory. */
+  journal?: string;
 }
 
 export interface ServerConfig extends ServerSettings {
@@ -119,7 +122,23 @@ const SettingsSchema = z.object({
       },
     ),
   ACTITIME_DEMO_USER: z.string().optional(),
+  ACTITIME_CONFIRM: z
+    .string()
+    .optional()
+    .transform((raw, ctx): ConfirmPolicy => {
+      const v = raw?.trim().toLowerCase() || 'destructive';
+      if (v === 'destructive' || v === 'writes' || v === 'never') return v;
+      ctx.addIssue({ code: 'custom', message: 'ACTITIME_CONFIRM must be destructive, writes or never' });
+      return z.NEVER;
+    }),
+  ACTITIME_JOURNAL: z.string().optional(),
 });
+
+/**
+ * Which changes ask the user first (issue 10): `destructive` (default) deletes and lowering or clearing logged
+ * time; `writes` every change; `never` nothing, for trusted pipelines that confirm on their own.
+ */
+export type ConfirmPolicy = 'destructive' | 'writes' | 'never';
 
 /** Validates everything that does not depend on the actiTIME client; throws ConfigError. */
 export function parseSettings(env: Env, flags: CliFlags = {}): ServerSettings {
@@ -149,6 +168,8 @@ export function parseSettings(env: Env, flags: CliFlags = {}): ServerSettings {
     ...(s.ACTITIME_TOOLS === undefined ? {} : { tools: s.ACTITIME_TOOLS }),
     excludeTools: s.ACTITIME_EXCLUDE_TOOLS ?? [],
     logLevel: parseLogLevel(s.ACTITIME_LOG_LEVEL, 'info'),
+    confirm: s.ACTITIME_CONFIRM,
+    ...(s.ACTITIME_JOURNAL?.trim() ? { journal: s.ACTITIME_JOURNAL.trim() } : {}),
   };
 }
 

@@ -15,7 +15,8 @@ import { TimeoutError } from './actitime/errors.js';
 import { capUntrusted } from './domain/sanitize.js';
 import { registerPrompts } from './prompts/index.js';
 import { registerResources } from './resources/index.js';
-import { createToolContext, SessionLookups, type ServerContext } from './tools/context.js';
+import { ConfirmTokens } from './tools/confirm-tokens.js';
+import { createToolContext, SessionLookups, type ServerContext, type UserAnswer } from './tools/context.js';
 import { annotationsOf, strictInput, type AnyTool } from './tools/define.js';
 import { formatError, formatSuccess, zodErrorBody } from './tools/format.js';
 import { instructionsFor, selectTools } from './tools/registry.js';
@@ -61,6 +62,7 @@ export function buildServer(ctx: ServerContext, options: BuildServerOptions = {}
   }
 
   const lookups = new SessionLookups(ctx.client);
+  const tokens = new ConfirmTokens(ctx.now ?? Date.now);
 
   /**
    * Replaces the SDK's tools/call handler, which would answer invalid arguments with its own plain-text
@@ -82,7 +84,32 @@ export function buildServer(ctx: ServerContext, options: BuildServerOptions = {}
     // One signal, one deadline and one request budget for everything this call sends; ending the scope drops
     // whatever it still has queued (docs/reliability.md).
     const scope = ctx.client.openCall(extra.signal);
-    const toolCtx = createToolContext(ctx, lookups, { ...extra, signal: scope.signal });
+    const askUser = async (message: string): Promise<UserAnswer> => {
+      if (server.server.getClientCapabilities()?.elicitation === undefined) return 'unsupported';
+      // The answer must come while the call can still apply it: a share of what is left of its deadline.
+      const left = scope.remainingMs();
+      const timeout = Math.max(1000, left - Math.min(15_000, left / 3));
+      try {
+        const answer = await server.server.elicitInput(
+          {
+            mode: 'form',
+            message,
+            requestedSchema: {
+              type: 'object',
+              properties: { confirm: { type: 'boolean', title: 'Apply this change?' } },
+              required: ['confirm'],
+            },
+          },
+          { signal: scope.signal, timeout, relatedRequestId: extra.requestId },
+        );
+        if (answer.action !== 'accept') return answer.action;
+        return answer.content?.confirm === true ? 'accept' : 'decline';
+      } catch (err) {
+        ctx.logger.debug('elicitation got no answer', { error: String(err) });
+        return 'no_answer';
+      }
+    };
+    const toolCtx = createToolContext(ctx, lookups, { ...extra, signal: scope.signal, askUser, tokens });
     const started = Date.now();
     try {
       const result = await withinDeadline(tool.handler(parsed.data, toolCtx), scope);

@@ -10,6 +10,7 @@ import type { Info, User } from '../actitime/schemas.js';
 import { raceAbort } from '../actitime/signals.js';
 import type { ServerConfig } from '../config.js';
 import type { Logger } from '../logger.js';
+import { ConfirmTokens } from './confirm-tokens.js';
 
 export interface ToolContext {
   client: ActitimeClient;
@@ -35,7 +36,17 @@ export interface ToolContext {
   companyZone(): Promise<string | undefined>;
   /** The present moment (epoch ms): the server's clock, which tests pin to the simulator's. */
   now(): number;
+  /**
+   * Asks the person at the MCP client a yes/no question (elicitation, form mode). `unsupported` when the client
+   * did not declare elicitation; `no_answer` when none came in time or the request failed. Only `accept`
+   * means yes.
+   */
+  askUser(message: string): Promise<UserAnswer>;
+  /** Confirmation and plan tokens of this MCP session (confirm-tokens.ts). */
+  tokens: ConfirmTokens;
 }
+
+export type UserAnswer = 'accept' | 'decline' | 'cancel' | 'no_answer' | 'unsupported';
 
 export interface Calendar {
   timeZone: string;
@@ -61,6 +72,10 @@ export interface CallExtra {
     method: 'notifications/progress';
     params: { progressToken: string | number; progress: number; total?: number; message?: string };
   }): Promise<void>;
+  /** The server's elicitation for this call (server.ts); absent = the client cannot be asked. */
+  askUser?: (message: string) => Promise<UserAnswer>;
+  /** The session's token store; a fresh one when absent (tests that build a context by hand). */
+  tokens?: ConfirmTokens;
 }
 
 /** How long session lookups (me, settings, calendar) are trusted before being read again. */
@@ -177,5 +192,7 @@ export function createToolContext(
     calendar: async () => ({ ...(await lookups.calendar(extra.signal)), now: now() }),
     companyZone: () => lookups.companyZone(extra.signal),
     now,
+    askUser: extra.askUser ?? (() => Promise.resolve('unsupported' as const)),
+    tokens: extra.tokens ?? new ConfirmTokens(now),
   };
 }
