@@ -5,7 +5,6 @@
  * configuration ends the process with one stderr line and a non-zero code (SEC-IO-02).
  */
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
 
 import { ActitimeClient } from './actitime/client.js';
 import { ConfigError } from './actitime/errors.js';
@@ -16,6 +15,7 @@ import { buildServer } from './server.js';
 import { runSimulatorCommand } from './simulator/cli.js';
 import { startSimulator, type SimulatorHandle } from './simulator/server.js';
 import { annotationsOf, strictInput } from './tools/define.js';
+import { listedSchema } from './tools/list-schema.js';
 import { ALL_TOOLS, selectTools } from './tools/registry.js';
 import { serveStdio } from './transports/stdio.js';
 import { httpOptionsFromEnv, serveHttp, type HttpServerOptions } from './transports/http.js';
@@ -134,8 +134,8 @@ function printTools(flags: CliFlags, all: boolean): void {
     access: t.access,
     annotations: annotationsOf(t),
     description: t.description,
-    inputSchema: z.toJSONSchema(strictInput(t), { io: 'input', target: 'draft-7' }),
-    outputSchema: z.toJSONSchema(t.outputSchema, { io: 'output', target: 'draft-7' }),
+    inputSchema: listedSchema(strictInput(t), 'input'),
+    outputSchema: listedSchema(t.outputSchema, 'output'),
   }));
   process.stdout.write(JSON.stringify(list, null, 2) + '\n');
 }

@@ -5,6 +5,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   CallToolRequestSchema,
+  ListToolsRequestSchema,
   ErrorCode,
   McpError,
   type CallToolResult,
@@ -19,6 +20,7 @@ import { ConfirmTokens } from './tools/confirm-tokens.js';
 import { createToolContext, SessionLookups, type ServerContext, type UserAnswer } from './tools/context.js';
 import { annotationsOf, strictInput, type AnyTool } from './tools/define.js';
 import { formatError, formatSuccess, zodErrorBody } from './tools/format.js';
+import { listedSchema } from './tools/list-schema.js';
 import { instructionsFor, selectTools } from './tools/registry.js';
 import { VERSION } from './config.js';
 
@@ -60,6 +62,17 @@ export function buildServer(ctx: ServerContext, options: BuildServerOptions = {}
       },
     );
   }
+
+  // Listed by us, not the SDK, so the schemas go out compacted (list-schema.ts); computed once per server.
+  const listed = tools.map((tool) => ({
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: listedSchema(byName.get(tool.name)!.input, 'input') as { type: 'object' },
+    outputSchema: listedSchema(tool.outputSchema, 'output') as { type: 'object' },
+    annotations: annotationsOf(tool),
+  }));
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
 
   const lookups = new SessionLookups(ctx.client);
   const tokens = new ConfirmTokens(ctx.now ?? Date.now);

@@ -54,7 +54,7 @@ export const getLeaveTime = defineTool({
   description:
     'Leave for a period (default this month), by users (default all you can see) and leave types (names or ' +
     'ids). Returns rows {date, userId, leaveTypeId, type, minutes}, user names, totals per type; whole days up ' +
-    'to 1000 rows, then hasMore and next.',
+    'to 1000 rows, then hasMore and next. The API has no leave balances.',
   toolset: 'leave',
   access: 'read',
   inputSchema: z.object({

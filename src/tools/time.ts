@@ -234,7 +234,7 @@ export const getTimesheet = defineTool({
   description:
     'A user’s timesheet (default you) for a period (default this week, ≤ 62 days). Returns days {date, ' +
     'scheduled, logged, leave, missing, overtime, hm, approved (null = unknown)}, tasks {path, minutes per day, ' +
-    'total}, projects, leave per type and totals, in minutes. locked is null: the API hides locks.',
+    'total}, projects, leave per type and totals, in minutes. locked is null: the API hides locks. The API cannot approve or reject.',
   toolset: 'time',
   access: 'read',
   inputSchema: z.object({
