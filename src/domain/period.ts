@@ -8,7 +8,13 @@
  * saving changes cannot shift a day (a 23- or 25-hour day is still one date).
  *
  * Weekday names: `monday` = the most recent Monday, today included; `last monday` = the Monday before today
- * (never today); `next monday` = the Monday after today (never today).
+ * (never today); `next monday` = the Monday after today (never today). Month names alike: `november` = the
+ * most recent November that has begun (this one included), `november 2025` that year's. A range joins any two
+ * specs (`2026-11..2026-12`, `monday to today`, `from 2026-01-05 to friday`): the first one's start to the
+ * second one's end. `since X` runs from X's start to today.
+ *
+ * Whose "today": the caller's, in every tool, also when reading another user's time: "yesterday" is what the
+ * person asking means (a manager in London asking about a colleague in New York means London's yesterday).
  */
 import { DateTime } from 'luxon';
 
@@ -43,9 +49,35 @@ const MIN_DATE = '1970-01-01';
 const MAX_DATE = '3000-12-31';
 
 export const PERIOD_EXAMPLES =
-  'today, yesterday, tomorrow, this week, last week, next week, this month, last month, next month, ' +
-  'last 7 days, next 7 days, monday (the most recent), last friday, YYYY-MM-DD, YYYY-MM-DD..YYYY-MM-DD, ' +
-  '2026-W47 (ISO week), 2026-11 (month)';
+  'today, yesterday, this/last/next week|month|quarter|year, last 7 days, since monday, friday, last ' +
+  'friday, YYYY-MM-DD, 2026-W47, 2026-11, november, nov 2025, 2026-Q3, Q3, 2026, A..B or A to B';
+
+const MONTHS: Record<string, number> = {
+  january: 1,
+  jan: 1,
+  february: 2,
+  feb: 2,
+  march: 3,
+  mar: 3,
+  april: 4,
+  apr: 4,
+  may: 5,
+  june: 6,
+  jun: 6,
+  july: 7,
+  jul: 7,
+  august: 8,
+  aug: 8,
+  september: 9,
+  sep: 9,
+  sept: 9,
+  october: 10,
+  oct: 10,
+  november: 11,
+  nov: 11,
+  december: 12,
+  dec: 12,
+};
 
 const WEEKDAYS: Record<string, number> = {
   sunday: 0,
@@ -180,6 +212,28 @@ function rangeOf(text: string, today: Day, weekStart: number, field: string, spe
       return month(today.startOf('month').minus({ months: 1 }));
     case 'next month':
       return month(today.startOf('month').plus({ months: 1 }));
+    case 'this quarter':
+    case 'current quarter':
+      return quarter(today.startOf('quarter'));
+    case 'last quarter':
+    case 'previous quarter':
+      return quarter(today.startOf('quarter').minus({ months: 3 }));
+    case 'next quarter':
+      return quarter(today.startOf('quarter').plus({ months: 3 }));
+    case 'this year':
+    case 'current year':
+      return year(today.startOf('year'));
+    case 'last year':
+    case 'previous year':
+      return year(today.startOf('year').minus({ years: 1 }));
+    case 'next year':
+      return year(today.startOf('year').plus({ years: 1 }));
+  }
+
+  const since = /^since (.+)$/.exec(text);
+  if (since && since[1] !== undefined) {
+    const [start] = rangeOf(since[1], today, weekStart, field, spec);
+    return [start, today];
   }
 
   let m = /^(last|past|next) (\d{1,4}) days?$/.exec(text);
@@ -199,9 +253,29 @@ function rangeOf(text: string, today: Day, weekStart: number, field: string, spe
     return single(today.minus({ days: sinceLast }));
   }
 
-  m = /^(\S+) ?(?:\.\.|to) ?(\S+)$/.exec(text);
+  m = /^(?:from )?(.+?)(?: ?\.\. ?| to | ?– ?)(.+)$/.exec(text);
   if (m && m[1] !== undefined && m[2] !== undefined) {
-    return [parseDay(m[1], field, spec), parseDay(m[2], field, spec)];
+    const [start] = rangeOf(m[1], today, weekStart, field, spec);
+    const [, end] = rangeOf(m[2], today, weekStart, field, spec);
+    return [start, end];
+  }
+
+  m = /^(\d{4})$/.exec(text);
+  if (m) return year(DateTime.fromObject({ year: Number(m[1]), month: 1, day: 1 }, { zone: 'utc' }));
+
+  m = /^(?:(\d{4})[- ]?q([1-4])|q([1-4])(?: (\d{4}))?)$/.exec(text);
+  if (m) {
+    const y = Number(m[1] ?? m[4] ?? today.year);
+    const q = Number(m[2] ?? m[3]);
+    return quarter(DateTime.fromObject({ year: y, month: 3 * q - 2, day: 1 }, { zone: 'utc' }));
+  }
+
+  m = /^([a-z]+)(?:,? (\d{4}))?$/.exec(text);
+  if (m && m[1] !== undefined && MONTHS[m[1]] !== undefined) {
+    const n = MONTHS[m[1]]!;
+    // Without a year: the most recent such month that has begun, this one included.
+    const y = m[2] !== undefined ? Number(m[2]) : n <= today.month ? today.year : today.year - 1;
+    return month(DateTime.fromObject({ year: y, month: n, day: 1 }, { zone: 'utc' }));
   }
 
   m = /^(\d{4})-w(\d{2})$/.exec(text);
@@ -269,6 +343,8 @@ function startOfWeek(d: Day, weekStart: number): Day {
 const single = (d: Day): [Day, Day] => [d, d];
 const week = (start: Day): [Day, Day] => [start, start.plus({ days: 6 })];
 const month = (start: Day): [Day, Day] => [start, start.endOf('month').startOf('day')];
+const quarter = (start: Day): [Day, Day] => [start, start.plus({ months: 2 }).endOf('month').startOf('day')];
+const year = (start: Day): [Day, Day] => [start, start.endOf('year').startOf('day')];
 const day = (date: string): Day => DateTime.fromISO(date, { zone: 'utc' });
 const iso = (d: Day): string => d.toISODate() ?? 'invalid';
 const short = (s: string): string => (s.length > 40 ? s.slice(0, 40) + '…' : s);

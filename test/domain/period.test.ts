@@ -185,7 +185,7 @@ describe('parsePeriod: refusals (SEC-IN-03)', () => {
       '20261120',
       '2026/11/20',
       '11/20/2026',
-      'next year',
+      'next decade',
       'last 0 days',
       'fortnight',
       '2026-11-20T10:00',
@@ -226,5 +226,62 @@ describe('resolveDate and date helpers', () => {
     ]);
     expect(weekdayOf('2026-11-22')).toBe(0);
     expect(weekdayOf('2026-11-20')).toBe(5);
+  });
+});
+
+describe('parsePeriod: years, quarters, month names, since and ranges of any two specs', () => {
+  // Wednesday 2026-12-02, 12:00 UTC.
+  const DEC2 = Date.UTC(2026, 11, 2, 12);
+  const at = (spec: string) => period(spec, { now: DEC2 });
+
+  it.each([
+    ['this year', '2026-01-01', '2026-12-31'],
+    ['last year', '2025-01-01', '2025-12-31'],
+    ['next year', '2027-01-01', '2027-12-31'],
+    ['2024', '2024-01-01', '2024-12-31'],
+    ['2026-Q3', '2026-07-01', '2026-09-30'],
+    ['2026 q1', '2026-01-01', '2026-03-31'],
+    ['Q2', '2026-04-01', '2026-06-30'],
+    ['q4 2025', '2025-10-01', '2025-12-31'],
+    ['this quarter', '2026-10-01', '2026-12-31'],
+    ['last quarter', '2026-07-01', '2026-09-30'],
+    ['next quarter', '2027-01-01', '2027-03-31'],
+    ['November', '2026-11-01', '2026-11-30'],
+    ['december', '2026-12-01', '2026-12-31'],
+    ['January', '2026-01-01', '2026-01-31'],
+    ['nov 2025', '2025-11-01', '2025-11-30'],
+    ['September, 2024', '2024-09-01', '2024-09-30'],
+    ['2026-11', '2026-11-01', '2026-11-30'],
+    ['last 30 days', '2026-11-03', '2026-12-02'],
+    ['since monday', '2026-11-30', '2026-12-02'],
+    ['since last friday', '2026-11-27', '2026-12-02'],
+    ['since 2026-11-01', '2026-11-01', '2026-12-02'],
+    ['2026-11..2026-12', '2026-11-01', '2026-12-31'],
+    ['monday to today', '2026-11-30', '2026-12-02'],
+    ['from 2026-01-05 to friday', '2026-01-05', '2026-11-27'],
+    ['2026-11-02 .. 2026-11-06', '2026-11-02', '2026-11-06'],
+  ])('%s → %s … %s', (spec, from, to) => {
+    expect(at(spec)).toEqual([from, to]);
+  });
+
+  it('a month name without a year is the most recent one that has begun', () => {
+    const jan15 = Date.UTC(2027, 0, 15, 12);
+    expect(period('december', { now: jan15 })).toEqual(['2026-12-01', '2026-12-31']);
+    expect(period('january', { now: jan15 })).toEqual(['2027-01-01', '2027-01-31']);
+  });
+
+  it('a year is in reach of the 366-day cap, two are not, and the refusal says how to split', () => {
+    expect(period('2024')).toEqual(['2024-01-01', '2024-12-31']); // a leap year: 366 days
+    const err = refusal(() => at('2025-01-01..2026-12-31'));
+    expect(err.message).toMatch(/730 days is longer than the 366-day maximum/);
+    expect(err.hint).toMatch(/split/);
+  });
+
+  it('unknown words are refused with the forms that work', () => {
+    const err = refusal(() => at('fortnight'));
+    expect(err.message).toMatch(/"fortnight" is not a period I understand/);
+    expect(err.hint).toMatch(/2026-Q3/);
+    expect(err.hint).toMatch(/november/);
+    expect(refusal(() => at('2026-Q5')).message).toMatch(/not a period/);
   });
 });
