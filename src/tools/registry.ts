@@ -7,6 +7,7 @@ import { adminTools } from './admin.js';
 import { DEFAULT_TOOLSETS, TOOLSETS, type AnyTool, type Toolset } from './define.js';
 import { leaveTools } from './leave.js';
 import { referenceTools } from './reference.js';
+import { summaryTools } from './summary.js';
 import { timeTools } from './time.js';
 import { userTools } from './users.js';
 import { workflowTools } from './workflow.js';
@@ -14,6 +15,7 @@ import { workTools } from './work.js';
 
 export const ALL_TOOLS: readonly AnyTool[] = [
   ...timeTools,
+  ...summaryTools,
   ...leaveTools,
   ...referenceTools,
   ...workTools,

@@ -65,6 +65,10 @@ const CASES: Record<string, Case[]> = {
     },
   ],
   find_missing_time: [{ args: {} }, { args: { department: 'QA', period: 'last week' } }],
+  summarize_time: [
+    { args: { period: 'last week', groupBy: ['project', 'user'] } },
+    { args: { groupBy: ['typeOfWork', 'week'], users: ['trainee'], customers: ['Big Bang Company'] } },
+  ],
   get_leave_time: [
     { args: { period: `${week(-6)}..${TODAY}`, leaveTypes: ['Vacation'], users: ['jsmith'] } },
   ],

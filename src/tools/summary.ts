@@ -1,0 +1,123 @@
+/**
+ * `summarize_time`: totals of logged time for a period grouped by up to three keys, in one call and one
+ * time-track walk, with subtotals, a grand total and the billable split (src/domain/summary.ts).
+ */
+import { z } from 'zod';
+
+import { listAllTimetrack } from '../actitime/resources/timetrack.js';
+import type { User } from '../actitime/schemas.js';
+import { resolveCustomer, resolveProject, resolveTask, type Ref } from '../domain/resolve.js';
+import { GROUP_KEYS, summarizeTime, type GroupKey, type SummaryTask } from '../domain/summary.js';
+import { nameOf } from '../domain/timesheet.js';
+import { withWorkIndex } from '../domain/work-index.js';
+import type { ToolContext } from './context.js';
+import { defineTool, type AnyTool } from './define.js';
+import { echo, Obj, periodFor, periodInput, resolveUsers, Rows } from './time.js';
+import { refInput } from './work.js';
+
+const Refs = z.array(refInput()).max(50);
+
+/** The users, tasks, projects and customers a time read is narrowed to, as ids (undefined = no filter). */
+export async function timeFilters(
+  ctx: ToolContext,
+  args: { users?: Ref[]; tasks?: Ref[]; projects?: Ref[]; customers?: Ref[] },
+) {
+  const each = async <T>(
+    refs: Ref[] | undefined,
+    field: string,
+    f: (ref: Ref, field: string) => Promise<T>,
+  ) => (refs === undefined ? undefined : Promise.all(refs.map((r, i) => f(r, `${field}[${i}]`))));
+  const work = await withWorkIndex(ctx, [
+    ...(args.tasks ?? []),
+    ...(args.projects ?? []),
+    ...(args.customers ?? []),
+  ]);
+  const [users, tasks, projects, customers] = await Promise.all([
+    args.users === undefined ? undefined : resolveUsers(ctx, args.users),
+    each(args.tasks, 'tasks', (ref, field) => resolveTask(work, ref, { field, includeArchived: true })),
+    each(args.projects, 'projects', (ref, field) =>
+      resolveProject(work, ref, { field, includeArchived: true }),
+    ),
+    each(args.customers, 'customers', (ref, field) =>
+      resolveCustomer(work, ref, { field, includeArchived: true }),
+    ),
+  ]);
+  return {
+    users,
+    query: {
+      ...(users ? { userIds: users.map((u) => u.id) } : {}),
+      ...(tasks ? { taskIds: tasks.map((t) => t.id) } : {}),
+      ...(projects ? { projectIds: projects.map((p) => p.id) } : {}),
+      ...(customers ? { customerIds: customers.map((c) => c.id) } : {}),
+    },
+  };
+}
+
+export const summarizeTimeTool = defineTool({
+  name: 'summarize_time',
+  title: 'Summarize time',
+  description:
+    'Totals of logged time for a period (default this month), grouped by 1–3 of user, customer, project, ' +
+    'task, typeOfWork, day, week (default project), filtered like get_time_entries. Returns rows {keys…, ' +
+    'minutes, hm, billable, nonBillable}, subtotals per first key, total.',
+  toolset: 'time',
+  access: 'read',
+  inputSchema: z.object({
+    period: periodInput().optional(),
+    groupBy: z.array(z.enum(GROUP_KEYS)).min(1).max(3).optional(),
+    users: Refs.optional(),
+    customers: Refs.optional(),
+    projects: Refs.optional(),
+    tasks: Refs.optional(),
+  }),
+  outputSchema: z.object({
+    period: Obj,
+    groupBy: z.array(z.string()),
+    rows: Rows,
+    subtotals: Rows.optional(),
+    total: Obj,
+    truncated: z.boolean().optional(),
+  }),
+  async handler(args, ctx) {
+    const { period } = await periodFor(ctx, args.period ?? 'this month', 'period');
+    const groupBy: GroupKey[] = [...new Set(args.groupBy ?? ['project' as const])];
+    const { users, query } = await timeFilters(ctx, args);
+    const list = await listAllTimetrack(
+      ctx.client,
+      {
+        dateFrom: period.from,
+        dateTo: period.to,
+        ...query,
+        includeReferenced: ['users', 'tasks', 'typesOfWork'],
+      },
+      { signal: ctx.signal },
+    );
+    const userMap = (list.users ?? {}) as Record<string, User>;
+    const taskMap = (list.tasks ?? {}) as unknown as Record<string, SummaryTask>;
+    const typeMap = (list.typesOfWork ?? {}) as unknown as Record<
+      string,
+      { name: string; billable?: boolean }
+    >;
+    const records = list.data
+      .filter((d) => d.date >= period.from && d.date <= period.to)
+      .flatMap((d) =>
+        d.records.map((r) => ({ date: d.date, userId: d.userId, taskId: r.taskId, minutes: r.time })),
+      );
+    const summary = summarizeTime(
+      records,
+      {
+        userName: (id) => {
+          const u = userMap[String(id)] ?? users?.find((x) => x.id === id);
+          return u ? nameOf(u) : `user ${id}`;
+        },
+        task: (id) => taskMap[String(id)],
+        typeOfWork: (id) => typeMap[String(id)],
+        weekStart: period.weekStart,
+      },
+      groupBy,
+    );
+    return { period: echo(period), groupBy, ...summary };
+  },
+});
+
+export const summaryTools: AnyTool[] = [summarizeTimeTool] as AnyTool[];
