@@ -42,13 +42,31 @@ export type UserGaps = {
   dayCount: number;
 };
 
+/** One line per checked user, gaps or not: what a per-person summary needs. */
+export type PersonTotals = {
+  id: number;
+  name: string;
+  scheduled: number;
+  logged: number;
+  leave: number;
+  missing: number;
+};
+
 export type MissingTimeReport = {
   period: PeriodEcho;
   /** Last day checked when the period runs past today (later days cannot be missing yet). */
   checkedTo?: string;
   /** Users with a gap, most missing first. */
   users: UserGaps[];
-  totals: { usersChecked: number; usersWithGaps: number; missing: number; hm: string };
+  /** Every checked user, in the order asked (or listed), with the period's totals up to `checkedTo`. */
+  people: PersonTotals[];
+  totals: {
+    usersChecked: number;
+    usersWithGaps: number;
+    usersWithoutGaps: number;
+    missing: number;
+    hm: string;
+  };
   /** Days listed across users are capped; true when some users' `days` were left out. */
   truncated?: true;
 };
@@ -78,9 +96,23 @@ export async function findMissingTime(
   const call = options.signal ? { signal: options.signal } : {};
   // Nothing after today can be missing: do not read it.
   const to = period.to < today ? period.to : today;
-  const totals = { usersChecked: users.length, usersWithGaps: 0, missing: 0, hm: '0:00' };
   if (users.length === 0 || to < period.from) {
-    return { period, ...(to < period.to ? { checkedTo: to } : {}), users: [], totals };
+    const totals = {
+      usersChecked: users.length,
+      usersWithGaps: 0,
+      usersWithoutGaps: users.length,
+      missing: 0,
+      hm: '0:00',
+    };
+    const people = users.map((u) => ({
+      id: u.id,
+      name: nameOf(u),
+      scheduled: 0,
+      logged: 0,
+      leave: 0,
+      missing: 0,
+    }));
+    return { period, ...(to < period.to ? { checkedTo: to } : {}), users: [], people, totals };
   }
 
   // One schedule per user plus the two lists: a call that cannot afford them is refused before sending any.
@@ -114,16 +146,23 @@ export async function findMissingTime(
   const onLeave = leaveTotals(leave);
   const dates = eachDate(period.from, to);
   const rows: UserGaps[] = [];
+  const people: PersonTotals[] = [];
   users.forEach((u, i) => {
     const schedule = schedules[i]!;
     const days: MissingDay[] = [];
+    const person: PersonTotals = { id: u.id, name: nameOf(u), scheduled: 0, logged: 0, leave: 0, missing: 0 };
     for (const date of dates) {
       const scheduled = schedule.get(date) ?? 0;
       const l = logged.get(dayKey(u.id, date)) ?? 0;
       const lv = onLeave.get(dayKey(u.id, date)) ?? 0;
       const { missing } = balance(date, scheduled, l, lv, today);
+      person.scheduled += scheduled;
+      person.logged += l;
+      person.leave += lv;
+      person.missing += missing;
       if (missing > 0) days.push({ date, scheduled, logged: l, leave: lv, missing });
     }
+    people.push(person);
     if (days.length === 0) return;
     const missing = days.reduce((s, d) => s + d.missing, 0);
     rows.push({
@@ -150,7 +189,14 @@ export async function findMissingTime(
     period,
     ...(to < period.to ? { checkedTo: to } : {}),
     users: rows,
-    totals: { usersChecked: users.length, usersWithGaps: rows.length, missing, hm: formatMinutes(missing) },
+    people,
+    totals: {
+      usersChecked: users.length,
+      usersWithGaps: rows.length,
+      usersWithoutGaps: users.length - rows.length,
+      missing,
+      hm: formatMinutes(missing),
+    },
     ...(truncated ? { truncated: true as const } : {}),
   };
 }

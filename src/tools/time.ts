@@ -382,7 +382,8 @@ export const findMissingTimeTool = defineTool({
   description:
     'Who logged less than scheduled (time + leave): users (or me), a department, or everyone active you can ' +
     'see, for a period (default last week; days after today excluded). Returns users most missing first with ' +
-    'missing, hm and days {date, scheduled, logged, leave, missing}; totals. Sends progress.',
+    'missing, hm and days {date, scheduled, logged, leave, missing}; people: everyone checked with their ' +
+    'totals; totals. Sends progress.',
   toolset: 'time',
   access: 'read',
   inputSchema: z.object({
@@ -394,6 +395,7 @@ export const findMissingTimeTool = defineTool({
     period: Obj,
     checkedTo: z.string().optional(),
     users: Rows,
+    people: Rows,
     totals: Obj,
     truncated: z.boolean().optional(),
   }),

@@ -451,6 +451,35 @@ describe('time tools against the simulator (seed pinned to TODAY, noon UTC)', ()
     expect(out.totals.usersChecked).toBe([...w.sim.store.users.values()].filter((u) => u.active).length);
   });
 
+  it('find_missing_time lists everyone checked with their totals, and counts those without gaps', async () => {
+    const out = await ok<{
+      people: Array<{ id: number; scheduled: number; logged: number; leave: number; missing: number }>;
+      totals: { usersChecked: number; usersWithGaps: number; usersWithoutGaps: number };
+    }>(admin, findMissingTimeTool, {});
+    const active = [...w.sim.store.users.values()].filter((u) => u.active);
+    expect(out.people.map((p) => p.id).sort()).toEqual(active.map((u) => u.id).sort());
+    for (const p of out.people) {
+      const u = w.sim.store.users.get(p.id)!;
+      let scheduled = 0;
+      let missing = 0;
+      for (let d = 0; d < 7; d++) {
+        const date = week(-1, d);
+        scheduled += w.sim.store.scheduleFor(u, date);
+        missing += Math.max(0, w.sim.store.scheduleFor(u, date) - w.sim.store.dayTotal(u.id, date));
+      }
+      expect(p.scheduled, `user ${p.id}`).toBe(scheduled);
+      expect(p.missing, `user ${p.id}`).toBe(missing);
+    }
+    expect(
+      out.people
+        .filter((p) => p.missing > 0)
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([3, 5]);
+    expect(out.totals.usersWithoutGaps).toBe(active.length - 2);
+    expect(out.totals.usersWithGaps + out.totals.usersWithoutGaps).toBe(out.totals.usersChecked);
+  });
+
   it('find_missing_time: one time list and one leave list for all users, one schedule per user', async () => {
     const before = w.sim.requests.length;
     await ok(admin, findMissingTimeTool, {
