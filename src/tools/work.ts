@@ -58,6 +58,7 @@ import {
   type Ref,
 } from '../domain/resolve.js';
 import { nameInput, textInput } from '../domain/sanitize.js';
+import { confirmInput, confirmOutput, confirmStep, workItemDeleteImpact } from './confirm.js';
 import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';
 import { optionalPart } from './optional-part.js';
@@ -844,24 +845,27 @@ function setIf<P extends object, K extends keyof P>(
 // ---- delete_work_item ----------------------------------------------------------------------------------------
 
 /**
- * `{deleted, cascaded: {projects?, tasks?, countsAreMinimums?, note}, revokedApprovedWeeks,
- * firstAttemptProbablyDeleted?}`.
+ * `{deleted, cascaded: {projects?, tasks?, minutes, approvedWeeks, countsAreMinimums?, note},
+ * revokedApprovedWeeks, firstAttemptProbablyDeleted?}`, or a result that changed nothing (confirm.ts).
  */
-const DeleteOutput = z.looseObject({ deleted: Core, revokedApprovedWeeks: z.boolean() });
+const DeleteOutput = z.looseObject({
+  deleted: Core.optional(),
+  revokedApprovedWeeks: z.boolean().optional(),
+  ...confirmOutput,
+});
 
-type Cascade = {
-  note: string;
-  projects?: number;
-  tasks?: number;
-  countsAreMinimums?: boolean;
+const CASCADE_NOTE: Record<Kind, string> = {
+  customer: 'its projects, their tasks and all time-track on those tasks were deleted too',
+  project: 'its tasks and all time-track on them were deleted too',
+  task: 'all time-track on the task was deleted too',
 };
 
 export const deleteWorkItem = defineTool({
   name: 'delete_work_item',
   title: 'Delete customer, project or task',
   description:
-    'Permanently delete a customer, project or task with everything below it and its time-track. Approved ' +
-    'time blocks it (key approved_time_exists) unless revokeApprovedWeeks. Returns what was deleted.',
+    'Permanently delete a customer, project or task with everything below it and its time-track, after the ' +
+    'user confirms. Approved time blocks it unless revokeApprovedWeeks. Returns what went.',
   toolset: 'work',
   access: 'destructive',
   idempotent: true,
@@ -870,32 +874,18 @@ export const deleteWorkItem = defineTool({
     ref: refInput(),
     revokeApprovedWeeks: z.boolean().default(false),
     includeArchived: z.boolean().default(false),
+    confirm: confirmInput,
   }),
   outputSchema: DeleteOutput,
   async handler(args, ctx) {
     const { kind } = args;
     const item = await loadWorkItem(ctx, kind, args.ref, args.includeArchived);
-    const { maxQueryLimit } = (await ctx.settings()).limits;
-    const cap = Math.min(1000, maxQueryLimit);
-    const opts = { signal: ctx.signal };
-    const cascaded: Cascade = { note: '' };
-    if (kind === 'customer') {
-      const [projects, tasks] = await Promise.all([
-        listProjects(ctx.client, { customerIds: [item.id], limit: cap }, opts),
-        listTasks(ctx.client, { customerIds: [item.id], limit: cap }, opts),
-      ]);
-      cascaded.projects = projects.items.length;
-      cascaded.tasks = tasks.items.length;
-      if (projects.items.length >= cap || tasks.items.length >= cap) cascaded.countsAreMinimums = true;
-      cascaded.note = 'its projects, their tasks and all time-track on those tasks were deleted too';
-    } else if (kind === 'project') {
-      const tasks = await listTasks(ctx.client, { projectIds: [item.id], limit: cap }, opts);
-      cascaded.tasks = tasks.items.length;
-      if (tasks.items.length >= cap) cascaded.countsAreMinimums = true;
-      cascaded.note = 'its tasks and all time-track on them were deleted too';
-    } else {
-      cascaded.note = 'all time-track on the task was deleted too';
-    }
+    const target = { kind, id: item.id, name: item.name, path: item.path };
+    const assess = () => workItemDeleteImpact(ctx, target);
+    const step = await confirmStep(ctx, 'delete_work_item', args, 'destructive', assess);
+    if (!step.proceed) return step.result;
+    // What goes with it is read before deleting, also when nothing asked first (policy never).
+    const { impact } = step.assessment ?? (await assess());
     const del = { revokeApprovedWeeks: args.revokeApprovedWeeks, signal: ctx.signal };
     let result;
     try {
@@ -913,8 +903,15 @@ export const deleteWorkItem = defineTool({
       throw err;
     }
     return {
-      deleted: { kind, id: item.id, name: item.name, path: item.path },
-      cascaded,
+      deleted: target,
+      cascaded: compact({
+        projects: impact.projects,
+        tasks: impact.tasks,
+        minutes: impact.minutes,
+        approvedWeeks: impact.approvedWeeks,
+        countsAreMinimums: impact.countsAreMinimums,
+        note: CASCADE_NOTE[kind],
+      }),
       revokedApprovedWeeks: args.revokeApprovedWeeks,
       ...(result.goneOnRetry ? { firstAttemptProbablyDeleted: true } : {}),
     };
