@@ -98,7 +98,7 @@ describe('SEC-CF-01 a client with elicitation is asked before a delete', () => {
     ['cancel', { action: 'cancel' }, 'cancelled'],
   ] as const) {
     it(`${label}: nothing is deleted and the result says ${status}, with the impact and no token`, async () => {
-      const c = await open({ elicit: answering(result as ElicitResult) });
+      const c = await open({ elicit: answering(result) });
       const p = await project();
       const out = await call(c, 'delete_work_item', { kind: 'project', ref: p.name });
       expect(out).toMatchObject({ status, impact: { path: p.path, tasks: 2, minutes: 90 } });
