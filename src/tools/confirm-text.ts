@@ -41,6 +41,7 @@ export function summaryText(impact: {
   minutes?: number;
   approvedWeeks?: number;
   countsAreMinimums?: boolean;
+  changes?: Record<string, unknown>;
 }): string {
   const head = impact.path === undefined ? impact.action : `${impact.action} "${impact.path}"`;
   const at = impact.countsAreMinimums ? 'at least ' : '';
@@ -49,6 +50,7 @@ export function summaryText(impact: {
   if (impact.tasks !== undefined) parts.push(`${at}${plural(impact.tasks, 'task')}`);
   if (impact.minutes !== undefined) parts.push(`${at}${hours(impact.minutes)} of logged time`);
   if (impact.approvedWeeks) parts.push(`${plural(impact.approvedWeeks, 'approved user-week')} affected`);
+  if (impact.changes !== undefined) parts.push(JSON.stringify(impact.changes).slice(0, 300));
   return parts.length === 0 ? head : `${head}: ${parts.join(', ')}`;
 }
 

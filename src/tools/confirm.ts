@@ -73,7 +73,7 @@ export type ConfirmStep =
 export type ChangeLevel = 'destructive' | 'write';
 
 /** The optional `confirm` argument every confirmable tool takes. */
-export const confirmInput = z.string().max(200).optional();
+export const confirmInput = z.string().optional();
 
 /**
  * The output-schema fields of a confirmable tool; extra keys (reason, message) pass because output schemas are
@@ -275,3 +275,25 @@ export function writeImpact(
   const impact: Impact = { action, changes };
   return { impact, fingerprint: fingerprintOf({ changes, state }) };
 }
+
+/**
+ * The confirmation of a plain write (create, update), asked only under ACTITIME_CONFIRM=writes: the impact is
+ * what the arguments will create or change. Returns the result to hand back when the write must not happen now,
+ * undefined when it may. One line in a handler: `const held = await confirmWrite(…); if (held) return held;`.
+ */
+export async function confirmWrite(
+  ctx: ToolContext,
+  tool: string,
+  args: Record<string, unknown>,
+  action: string,
+  path?: string,
+): Promise<PendingResult | undefined> {
+  const { confirm: _confirm, ...changes } = args;
+  const assessment = writeImpact(action, changes);
+  if (path !== undefined) assessment.impact.path = path;
+  const step = await confirmStep(ctx, tool, args, 'write', () => Promise.resolve(assessment));
+  return step.proceed ? undefined : step.result;
+}
+
+/** The output fields of a write tool that may be held for confirmation (only `status` is declared; loose). */
+export const heldOutput = { status: z.string().optional() };

@@ -58,7 +58,14 @@ import {
   type Ref,
 } from '../domain/resolve.js';
 import { nameInput, textInput } from '../domain/sanitize.js';
-import { confirmInput, confirmOutput, confirmStep, workItemDeleteImpact } from './confirm.js';
+import {
+  confirmInput,
+  confirmOutput,
+  confirmStep,
+  confirmWrite,
+  heldOutput,
+  workItemDeleteImpact,
+} from './confirm.js';
 import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';
 import { optionalPart } from './optional-part.js';
@@ -575,8 +582,8 @@ export const getWorkItem = defineTool({
 
 // ---- create_customer / create_project / create_task ---------------------------------------------------------
 
-/** The created object itself, with all its properties. */
-const CreatedOutput = Core;
+/** The created object itself, with all its properties; or, held for confirmation, `{status, impact, …}`. */
+const CreatedOutput = z.looseObject({ id: num.optional(), name: z.string().optional(), ...heldOutput });
 
 export const createCustomerTool = defineTool({
   name: 'create_customer',
@@ -589,9 +596,12 @@ export const createCustomerTool = defineTool({
     name: nameInput(''),
     description: descriptionInput.optional(),
     archived: z.boolean().optional(),
+    confirm: confirmInput,
   }),
   outputSchema: CreatedOutput,
   async handler(args, ctx) {
+    const held = await confirmWrite(ctx, 'create_customer', args, 'Create customer', args.name);
+    if (held) return held;
     const c = await createCustomer(
       ctx.client,
       compact({ name: args.name.trim(), description: args.description, archived: args.archived }) as {
@@ -616,9 +626,12 @@ export const createProjectTool = defineTool({
     name: nameInput(''),
     customer: refInput(),
     description: descriptionInput.optional(),
+    confirm: confirmInput,
   }),
   outputSchema: CreatedOutput,
   async handler(args, ctx) {
+    const held = await confirmWrite(ctx, 'create_project', args, 'Create project', args.name);
+    if (held) return held;
     const customer = await resolveCustomer(ctx, args.customer);
     const p = await createProject(
       ctx.client,
@@ -659,12 +672,15 @@ export const createTaskTool = defineTool({
     typeOfWork: refInput().optional(),
     deadline: dateInput.optional(),
     estimate: estimateInput.optional(),
+    confirm: confirmInput,
   }),
   outputSchema: CreatedOutput,
   async handler(args, ctx) {
     if (args.status !== undefined && args.workflowStatus !== undefined) {
       throw invalid('workflowStatus', 'workflowStatus: give either status or workflowStatus, not both');
     }
+    const held = await confirmWrite(ctx, 'create_task', args, 'Create task', args.name);
+    if (held) return held;
     const [project, status, type, deadline] = await Promise.all([
       resolveProject(ctx, args.project, args.customer === undefined ? {} : { customer: args.customer }),
       args.workflowStatus === undefined ? undefined : resolveWorkflowStatus(ctx, args.workflowStatus),
@@ -715,7 +731,11 @@ const ALLOWED: Record<Kind, ReadonlyArray<keyof ChangesIn>> = {
  * `{item, changed, before, after}`: `changed` lists the fields that changed (empty when nothing needed to, and
  * then no request was sent); before/after hold their values.
  */
-const UpdateOutput = z.looseObject({ item: Core, changed: z.array(z.string()) });
+const UpdateOutput = z.looseObject({
+  item: Core.optional(),
+  changed: z.array(z.string()).optional(),
+  ...heldOutput,
+});
 
 /** The comparable view of an object: what before/after report. */
 function viewOf(item: WorkItemOut): Record<string, string | number | boolean | null> {
@@ -748,6 +768,7 @@ export const updateWorkItem = defineTool({
     ref: refInput(),
     changes: Changes,
     includeArchived: z.boolean().default(false),
+    confirm: confirmInput,
   }),
   outputSchema: UpdateOutput,
   async handler(args, ctx) {
@@ -762,6 +783,8 @@ export const updateWorkItem = defineTool({
     if (changes.status !== undefined && changes.workflowStatus !== undefined) {
       throw invalid('changes.workflowStatus', 'changes: give either status or workflowStatus, not both');
     }
+    const held = await confirmWrite(ctx, 'update_work_item', args, `Update ${args.kind}`, String(args.ref));
+    if (held) return held;
     // Unarchiving by name has to find the archived object.
     const includeArchived = args.includeArchived || changes.archived === false;
     const before = await loadWorkItem(ctx, kind, args.ref, includeArchived);
