@@ -75,6 +75,12 @@ export const REQUIREMENTS: Record<string, string> = {
   'SEC-TS-02': 'tools/list snapshot',
   'SEC-TS-03': 'read-only mode hides write tools',
   'SEC-TS-04': 'README tool section is generated',
+  'SEC-CF-01': 'a client with elicitation is asked before a delete; only accept deletes',
+  'SEC-CF-02':
+    'without elicitation: confirmation_required + single-use token bound to call and state; refusals say why',
+  'SEC-CF-03': 'ACTITIME_CONFIRM=never applies at once; delete results say what went',
+  'SEC-CF-04':
+    'every destructive tool, and under ACTITIME_CONFIRM=writes every write tool, goes through the step',
   'SEC-HT-01': 'HTTP binds to loopback by default',
   'SEC-HT-02': 'foreign Origin refused',
   'SEC-HT-03': 'foreign Host refused',

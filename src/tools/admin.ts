@@ -27,6 +27,14 @@ import {
   type Ref,
 } from '../domain/resolve.js';
 import { textInput } from '../domain/sanitize.js';
+import {
+  confirmInput,
+  confirmOutput,
+  confirmStep,
+  confirmWrite,
+  fingerprintOf,
+  heldOutput,
+} from './confirm.js';
 import { defineTool, type AnyTool } from './define.js';
 import { referenceNames, UserCore, userOut, type UserOut } from './users.js';
 import { compact, idInput, num, refInput } from './work.js';
@@ -49,9 +57,23 @@ export const setTimetrackLock = defineTool({
     action: z.enum(['lock', 'unlock']),
     period: z.string().min(1).max(64),
     users: refList.optional(),
+    confirm: confirmInput,
   }),
-  outputSchema: z.looseObject({ action: z.string(), from: z.string(), to: z.string() }),
+  outputSchema: z.looseObject({
+    action: z.string().optional(),
+    from: z.string().optional(),
+    to: z.string().optional(),
+    ...heldOutput,
+  }),
   async handler(args, ctx) {
+    const held = await confirmWrite(
+      ctx,
+      'set_timetrack_lock',
+      args,
+      `${args.action} time-track`,
+      args.period,
+    );
+    if (held) return held;
     const calendar = await ctx.calendar();
     const period = parsePeriod(args.period, { ...calendar, field: 'period' });
     const users =
@@ -183,9 +205,17 @@ export const createHookTool = defineTool({
     tasks: refList.optional(),
     users: refList.optional(),
     enabled: z.boolean().optional(),
+    confirm: confirmInput,
   }),
-  outputSchema: HookOut,
+  outputSchema: z.looseObject({
+    id: num.optional(),
+    url: z.string().optional(),
+    event: z.string().optional(),
+    ...heldOutput,
+  }),
   async handler(args, ctx) {
+    const held = await confirmWrite(ctx, 'create_hook', args, `Subscribe to ${args.event}`, args.url);
+    if (held) return held;
     const ids = async (
       refs: Ref[] | undefined,
       resolve: (r: Ref, field: string) => Promise<number>,
@@ -209,18 +239,32 @@ export const deleteHookTool = defineTool({
   name: 'delete_hook',
   title: 'Remove REST hooks',
   description:
-    'Remove one hook subscription by id, or every subscription to a url (unsubscribe). Returns what was removed.',
+    'Remove one hook subscription by id, or every one to a url, after the user confirms. Returns what went.',
   toolset: 'admin',
   access: 'destructive',
   idempotent: true,
-  inputSchema: z.object({ id: idInput().optional(), url: targetUrl.optional() }),
-  outputSchema: z.looseObject({ removed: z.array(HookOut) }),
+  inputSchema: z.object({ id: idInput().optional(), url: targetUrl.optional(), confirm: confirmInput }),
+  outputSchema: z.looseObject({ removed: z.array(HookOut).optional(), ...confirmOutput }),
   async handler(args, ctx) {
     if ((args.id === undefined) === (args.url === undefined)) {
       throw invalid('id', 'give either id or url');
     }
     const opts = { signal: ctx.signal };
-    const hooks = await listHooks(ctx.client, opts);
+    let hooks = await listHooks(ctx.client, opts);
+    let reads = 0;
+    const assess = async () => {
+      // The list read above serves the first assessment; a later one (token, accepted question) reads again.
+      if (reads++ > 0) hooks = await listHooks(ctx.client, opts);
+      const gone = hooks.filter((h) =>
+        args.id === undefined ? h.target_url === args.url : h.id === args.id,
+      );
+      return {
+        impact: { action: 'Remove REST hooks', path: args.url ?? `hook ${args.id}`, hooks: gone.length },
+        fingerprint: fingerprintOf(gone.map(hookOut)),
+      };
+    };
+    const step = await confirmStep(ctx, 'delete_hook', args, 'destructive', assess);
+    if (!step.proceed) return step.result;
     if (args.id !== undefined) {
       const hook = hooks.find((h) => h.id === args.id);
       const result = await deleteHook(ctx.client, args.id, opts);
@@ -287,9 +331,13 @@ export const manageUser = defineTool({
     hired: dateOrNull.optional(),
     releaseDate: dateOrNull.optional(),
     active: z.boolean().optional(),
+    confirm: confirmInput,
   }),
-  outputSchema: z.looseObject({ action: z.string(), user: UserCore }),
+  outputSchema: z.looseObject({ action: z.string().optional(), user: UserCore.optional(), ...heldOutput }),
   async handler(args, ctx) {
+    const who = args.user === undefined ? args.email : String(args.user);
+    const held = await confirmWrite(ctx, 'manage_user', args, `${args.action} user`, who);
+    if (held) return held;
     const [department, group] = await Promise.all([
       args.department === undefined ? undefined : resolveDepartment(ctx, args.department),
       args.timeZoneGroup === undefined ? undefined : resolveTimeZoneGroup(ctx, args.timeZoneGroup),

@@ -58,6 +58,14 @@ import {
   type Ref,
 } from '../domain/resolve.js';
 import { nameInput, textInput } from '../domain/sanitize.js';
+import {
+  confirmInput,
+  confirmOutput,
+  confirmStep,
+  confirmWrite,
+  heldOutput,
+  workItemDeleteImpact,
+} from './confirm.js';
 import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';
 import { optionalPart } from './optional-part.js';
@@ -574,8 +582,8 @@ export const getWorkItem = defineTool({
 
 // ---- create_customer / create_project / create_task ---------------------------------------------------------
 
-/** The created object itself, with all its properties. */
-const CreatedOutput = Core;
+/** The created object itself, with all its properties; or, held for confirmation, `{status, impact, …}`. */
+const CreatedOutput = z.looseObject({ id: num.optional(), name: z.string().optional(), ...heldOutput });
 
 export const createCustomerTool = defineTool({
   name: 'create_customer',
@@ -588,9 +596,12 @@ export const createCustomerTool = defineTool({
     name: nameInput(''),
     description: descriptionInput.optional(),
     archived: z.boolean().optional(),
+    confirm: confirmInput,
   }),
   outputSchema: CreatedOutput,
   async handler(args, ctx) {
+    const held = await confirmWrite(ctx, 'create_customer', args, 'Create customer', args.name);
+    if (held) return held;
     const c = await createCustomer(
       ctx.client,
       compact({ name: args.name.trim(), description: args.description, archived: args.archived }) as {
@@ -615,9 +626,12 @@ export const createProjectTool = defineTool({
     name: nameInput(''),
     customer: refInput(),
     description: descriptionInput.optional(),
+    confirm: confirmInput,
   }),
   outputSchema: CreatedOutput,
   async handler(args, ctx) {
+    const held = await confirmWrite(ctx, 'create_project', args, 'Create project', args.name);
+    if (held) return held;
     const customer = await resolveCustomer(ctx, args.customer);
     const p = await createProject(
       ctx.client,
@@ -658,12 +672,15 @@ export const createTaskTool = defineTool({
     typeOfWork: refInput().optional(),
     deadline: dateInput.optional(),
     estimate: estimateInput.optional(),
+    confirm: confirmInput,
   }),
   outputSchema: CreatedOutput,
   async handler(args, ctx) {
     if (args.status !== undefined && args.workflowStatus !== undefined) {
       throw invalid('workflowStatus', 'workflowStatus: give either status or workflowStatus, not both');
     }
+    const held = await confirmWrite(ctx, 'create_task', args, 'Create task', args.name);
+    if (held) return held;
     const [project, status, type, deadline] = await Promise.all([
       resolveProject(ctx, args.project, args.customer === undefined ? {} : { customer: args.customer }),
       args.workflowStatus === undefined ? undefined : resolveWorkflowStatus(ctx, args.workflowStatus),
@@ -714,7 +731,11 @@ const ALLOWED: Record<Kind, ReadonlyArray<keyof ChangesIn>> = {
  * `{item, changed, before, after}`: `changed` lists the fields that changed (empty when nothing needed to, and
  * then no request was sent); before/after hold their values.
  */
-const UpdateOutput = z.looseObject({ item: Core, changed: z.array(z.string()) });
+const UpdateOutput = z.looseObject({
+  item: Core.optional(),
+  changed: z.array(z.string()).optional(),
+  ...heldOutput,
+});
 
 /** The comparable view of an object: what before/after report. */
 function viewOf(item: WorkItemOut): Record<string, string | number | boolean | null> {
@@ -747,6 +768,7 @@ export const updateWorkItem = defineTool({
     ref: refInput(),
     changes: Changes,
     includeArchived: z.boolean().default(false),
+    confirm: confirmInput,
   }),
   outputSchema: UpdateOutput,
   async handler(args, ctx) {
@@ -761,6 +783,8 @@ export const updateWorkItem = defineTool({
     if (changes.status !== undefined && changes.workflowStatus !== undefined) {
       throw invalid('changes.workflowStatus', 'changes: give either status or workflowStatus, not both');
     }
+    const held = await confirmWrite(ctx, 'update_work_item', args, `Update ${args.kind}`, String(args.ref));
+    if (held) return held;
     // Unarchiving by name has to find the archived object.
     const includeArchived = args.includeArchived || changes.archived === false;
     const before = await loadWorkItem(ctx, kind, args.ref, includeArchived);
@@ -844,24 +868,27 @@ function setIf<P extends object, K extends keyof P>(
 // ---- delete_work_item ----------------------------------------------------------------------------------------
 
 /**
- * `{deleted, cascaded: {projects?, tasks?, countsAreMinimums?, note}, revokedApprovedWeeks,
- * firstAttemptProbablyDeleted?}`.
+ * `{deleted, cascaded: {projects?, tasks?, minutes, approvedWeeks, countsAreMinimums?, note},
+ * revokedApprovedWeeks, firstAttemptProbablyDeleted?}`, or a result that changed nothing (confirm.ts).
  */
-const DeleteOutput = z.looseObject({ deleted: Core, revokedApprovedWeeks: z.boolean() });
+const DeleteOutput = z.looseObject({
+  deleted: Core.optional(),
+  revokedApprovedWeeks: z.boolean().optional(),
+  ...confirmOutput,
+});
 
-type Cascade = {
-  note: string;
-  projects?: number;
-  tasks?: number;
-  countsAreMinimums?: boolean;
+const CASCADE_NOTE: Record<Kind, string> = {
+  customer: 'its projects, their tasks and all time-track on those tasks were deleted too',
+  project: 'its tasks and all time-track on them were deleted too',
+  task: 'all time-track on the task was deleted too',
 };
 
 export const deleteWorkItem = defineTool({
   name: 'delete_work_item',
   title: 'Delete customer, project or task',
   description:
-    'Permanently delete a customer, project or task with everything below it and its time-track. Approved ' +
-    'time blocks it (key approved_time_exists) unless revokeApprovedWeeks. Returns what was deleted.',
+    'Permanently delete a customer, project or task with everything below it and its time-track, after the ' +
+    'user confirms. Approved time blocks it unless revokeApprovedWeeks. Returns what went.',
   toolset: 'work',
   access: 'destructive',
   idempotent: true,
@@ -870,32 +897,18 @@ export const deleteWorkItem = defineTool({
     ref: refInput(),
     revokeApprovedWeeks: z.boolean().default(false),
     includeArchived: z.boolean().default(false),
+    confirm: confirmInput,
   }),
   outputSchema: DeleteOutput,
   async handler(args, ctx) {
     const { kind } = args;
     const item = await loadWorkItem(ctx, kind, args.ref, args.includeArchived);
-    const { maxQueryLimit } = (await ctx.settings()).limits;
-    const cap = Math.min(1000, maxQueryLimit);
-    const opts = { signal: ctx.signal };
-    const cascaded: Cascade = { note: '' };
-    if (kind === 'customer') {
-      const [projects, tasks] = await Promise.all([
-        listProjects(ctx.client, { customerIds: [item.id], limit: cap }, opts),
-        listTasks(ctx.client, { customerIds: [item.id], limit: cap }, opts),
-      ]);
-      cascaded.projects = projects.items.length;
-      cascaded.tasks = tasks.items.length;
-      if (projects.items.length >= cap || tasks.items.length >= cap) cascaded.countsAreMinimums = true;
-      cascaded.note = 'its projects, their tasks and all time-track on those tasks were deleted too';
-    } else if (kind === 'project') {
-      const tasks = await listTasks(ctx.client, { projectIds: [item.id], limit: cap }, opts);
-      cascaded.tasks = tasks.items.length;
-      if (tasks.items.length >= cap) cascaded.countsAreMinimums = true;
-      cascaded.note = 'its tasks and all time-track on them were deleted too';
-    } else {
-      cascaded.note = 'all time-track on the task was deleted too';
-    }
+    const target = { kind, id: item.id, name: item.name, path: item.path };
+    const assess = () => workItemDeleteImpact(ctx, target);
+    const step = await confirmStep(ctx, 'delete_work_item', args, 'destructive', assess);
+    if (!step.proceed) return step.result;
+    // What goes with it is read before deleting, also when nothing asked first (policy never).
+    const { impact } = step.assessment ?? (await assess());
     const del = { revokeApprovedWeeks: args.revokeApprovedWeeks, signal: ctx.signal };
     let result;
     try {
@@ -913,8 +926,15 @@ export const deleteWorkItem = defineTool({
       throw err;
     }
     return {
-      deleted: { kind, id: item.id, name: item.name, path: item.path },
-      cascaded,
+      deleted: target,
+      cascaded: compact({
+        projects: impact.projects,
+        tasks: impact.tasks,
+        minutes: impact.minutes,
+        approvedWeeks: impact.approvedWeeks,
+        countsAreMinimums: impact.countsAreMinimums,
+        note: CASCADE_NOTE[kind],
+      }),
       revokedApprovedWeeks: args.revokeApprovedWeeks,
       ...(result.goneOnRetry ? { firstAttemptProbablyDeleted: true } : {}),
     };

@@ -14,6 +14,16 @@ import type { WorkflowStatus } from '../actitime/schemas.js';
 import { invalid } from '../domain/errors.js';
 import { resolveWorkflowStatus } from '../domain/resolve.js';
 import { nameInput } from '../domain/sanitize.js';
+import { listTasks } from '../actitime/resources/tasks.js';
+import {
+  confirmInput,
+  confirmOutput,
+  confirmStep,
+  confirmWrite,
+  fingerprintOf,
+  type Assessment,
+} from './confirm.js';
+import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';
 import { num, refInput } from './work.js';
 
@@ -45,9 +55,13 @@ export const manageWorkflowStatus = defineTool({
     status: refInput('update: the status').optional(),
     name: nameInput('').optional(),
     type: StatusType.optional(),
+    confirm: confirmInput,
   }),
-  outputSchema: z.looseObject({ action: z.string(), status: StatusOut }),
+  // Held for confirmation, `status` is the string 'confirmation_required' (confirm.ts), not a status.
+  outputSchema: z.looseObject({ action: z.string().optional(), status: z.union([StatusOut, z.string()]) }),
   async handler(args, ctx) {
+    const held = await confirmWrite(ctx, 'manage_workflow_status', args, `${args.action} workflow status`);
+    if (held) return held;
     const opts = { signal: ctx.signal };
     if (args.action === 'create') {
       if (args.status !== undefined) throw invalid('status', 'status: only for action=update');
@@ -86,15 +100,18 @@ export const deleteWorkflowStatusTool = defineTool({
   name: 'delete_workflow_status',
   title: 'Delete a workflow status',
   description:
-    'Delete a workflow status (id or name). actiTIME refuses while tasks use it (key workflow_status_in_use) ' +
-    'or when it is the last of its type (key last_workflow_status). Returns the deleted status.',
+    'Delete a workflow status (id or name), after the user confirms. actiTIME refuses while tasks use it ' +
+    '(key workflow_status_in_use) or for the last of its type (key last_workflow_status). Returns what went.',
   toolset: 'workflow',
   access: 'destructive',
   idempotent: true,
-  inputSchema: z.object({ status: refInput() }),
-  outputSchema: z.looseObject({ deleted: StatusOut }),
+  inputSchema: z.object({ status: refInput(), confirm: confirmInput }),
+  outputSchema: z.looseObject({ deleted: StatusOut.optional(), ...confirmOutput }),
   async handler(args, ctx) {
     const status = await resolveWorkflowStatus(ctx, args.status, { field: 'status' });
+    const assess = () => statusDeleteImpact(ctx, status);
+    const step = await confirmStep(ctx, 'delete_workflow_status', args, 'destructive', assess);
+    if (!step.proceed) return step.result;
     const result = await deleteWorkflowStatus(ctx.client, status.id, { signal: ctx.signal });
     return {
       deleted: { id: status.id, name: status.name, type: status.type },
@@ -102,5 +119,24 @@ export const deleteWorkflowStatusTool = defineTool({
     };
   },
 });
+
+/** Deleting a status: the tasks that use it (actiTIME then refuses), read in one request. */
+async function statusDeleteImpact(ctx: ToolContext, status: WorkflowStatus): Promise<Assessment> {
+  const tasks = await listTasks(
+    ctx.client,
+    { workflowStatusIds: [status.id], limit: 100 },
+    { signal: ctx.signal },
+  );
+  const taskIds = tasks.items.map((t) => t.id).sort((a, b) => a - b);
+  return {
+    impact: {
+      action: 'Delete workflow status',
+      path: status.name,
+      tasks: taskIds.length,
+      ...(taskIds.length >= 100 ? { countsAreMinimums: true } : {}),
+    },
+    fingerprint: fingerprintOf({ id: status.id, name: status.name, type: status.type, taskIds }),
+  };
+}
 
 export const workflowTools: AnyTool[] = [manageWorkflowStatus, deleteWorkflowStatusTool] as AnyTool[];

@@ -17,6 +17,11 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import {
+  ElicitRequestSchema,
+  type ElicitRequest,
+  type ElicitResult,
+} from '@modelcontextprotocol/sdk/types.js';
 
 import { ActitimeClient } from '../../src/actitime/client.js';
 import { clientConfigFromEnv, type ClientConfig } from '../../src/actitime/config.js';
@@ -47,6 +52,11 @@ export interface ConnectOptions {
   logLevel?: LogLevel;
   /** The server's clock ("today", "last week"); pin it to the simulator's `now`. Default Date.now. */
   now?: () => number;
+  /**
+   * Declares the elicitation capability and answers the server's questions with this handler (confirmation
+   * of changes); without it the client cannot be asked.
+   */
+  elicit?: (request: ElicitRequest) => Promise<ElicitResult>;
 }
 
 export interface Connected {
@@ -66,6 +76,8 @@ export async function connectClient(options: ConnectOptions = {}): Promise<Conne
   const logs: string[] = [];
   const logger = createLogger(options.logLevel ?? 'debug', (line) => logs.push(line));
   const env = {
+    // Tests of what a tool does skip the confirmation of changes; the confirm tests set the policy themselves.
+    ...(options.env && 'ACTITIME_CONFIRM' in options.env ? {} : { ACTITIME_CONFIRM: 'never' }),
     ...options.env,
     ACTITIME_URL: sim.baseUrl,
     ACTITIME_USERNAME: user,
@@ -84,7 +96,11 @@ export async function connectClient(options: ConnectOptions = {}): Promise<Conne
   );
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
-  const client = new Client({ name: 'actitime-mcp-test', version: '0.0.0' });
+  const client = new Client(
+    { name: 'actitime-mcp-test', version: '0.0.0' },
+    options.elicit ? { capabilities: { elicitation: { form: {} } } } : {},
+  );
+  if (options.elicit) client.setRequestHandler(ElicitRequestSchema, (request) => options.elicit!(request));
   await client.connect(clientSide);
   return {
     client,
