@@ -526,7 +526,12 @@ describe('time tools against the simulator (seed pinned to TODAY, noon UTC)', ()
     const d = week(3, 2);
     await log(admin, [{ task: String(MEETINGS), date: d, duration: '1:15', mode: 'set', comment: 'x' }]);
     expect(w.sim.store.getTime(1, d, MEETINGS)).toEqual({ time: 75, comment: 'x' });
-    const out = await log(admin, [{ task: String(MEETINGS), date: d, duration: 0, mode: 'set' }]);
+    // Clearing time is confirmed (issue 10): this client cannot be asked, so it gets a plan and its token.
+    const clear = [{ task: String(MEETINGS), date: d, duration: 0, mode: 'set' }];
+    const asked = await log(admin, clear);
+    expect(asked).toMatchObject({ status: 'confirmation_required' });
+    expect(w.sim.store.getTime(1, d, MEETINGS)).toEqual({ time: 75, comment: 'x' });
+    const out = await log(admin, clear, { confirm: (asked as { planToken?: string }).planToken });
     expect(out.entries[0]).toMatchObject({ before: 75, after: 0, status: 'applied' });
     expect(w.sim.store.getTime(1, d, MEETINGS)).toBeUndefined();
     const cell = await api(w.sim, 'GET', `/timetrack/1/${d}/${MEETINGS}`, { user: 'admin' });
