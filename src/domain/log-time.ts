@@ -32,17 +32,25 @@ import {
 } from '../actitime/resources/timetrack.js';
 import { getSchedule } from '../actitime/resources/users.js';
 import { TimeCellSchema } from '../actitime/schemas.js';
-import {
+import { batchOutcomeOf, failureOf, precheckProblem, type EntryProblem } from './write-outcome.js';
+
+export {
   batchOutcomeOf,
   failureOf,
   precheckProblem,
   type EntryProblem,
+  type Failure,
 } from './write-outcome.js';
-
-export { batchOutcomeOf, failureOf, precheckProblem, type EntryProblem, type Failure } from './write-outcome.js';
 import { formatMinutes, MINUTES_PER_DAY } from './duration.js';
 import { addDays, resolveDate, todayDate } from './period.js';
-import { applyCellPlan, daySummaries, mergeCells, type CellOutcome, type CellPlan, type DaySummary } from './plan.js';
+import {
+  applyCellPlan,
+  daySummaries,
+  mergeCells,
+  type CellOutcome,
+  type CellPlan,
+  type DaySummary,
+} from './plan.js';
 import { resolveTask, resolveUser, type Ref, type ResolvedTask, type Resolver } from './resolve.js';
 import { withWorkIndex } from './work-index.js';
 import {
@@ -155,7 +163,10 @@ export async function logTime(
   return options.dryRun ? planResult(plan) : writeLogTime(ctx, plan);
 }
 
-export async function planLogTime(ctx: LogTimeContext, entries: readonly LogEntryInput[]): Promise<LogTimePlan> {
+export async function planLogTime(
+  ctx: LogTimeContext,
+  entries: readonly LogEntryInput[],
+): Promise<LogTimePlan> {
   const call = ctx.signal ? { signal: ctx.signal } : {};
 
   // 1. Dates first: they need no request, and a bad one must stop the call before any is sent.
@@ -298,7 +309,8 @@ export async function planLogTime(ctx: LogTimeContext, entries: readonly LogEntr
 /** Whether the plan lowers or clears time on a cell (a `set` below the cell's value): what needs confirming. */
 export function lowersTime(plan: LogTimePlan): boolean {
   return plan.plans.some(
-    (p) => p.result.mode === 'set' && p.result.status === 'planned' && (p.result.after ?? 0) < p.result.before,
+    (p) =>
+      p.result.mode === 'set' && p.result.status === 'planned' && (p.result.after ?? 0) < p.result.before,
   );
 }
 
@@ -327,10 +339,7 @@ export async function writeLogTime(ctx: LogTimeContext, plan: LogTimePlan): Prom
  * Applies a stored plan exactly (applyCellPlan): each entry reports its cell's outcome; entries the plan
  * refused stay refused. A conflict carries `current` and `expected` and nothing was written for it.
  */
-export async function applyLogTimePlan(
-  ctx: LogTimeContext,
-  stored: StoredTimePlan,
-): Promise<LogTimeResult> {
+export async function applyLogTimePlan(ctx: LogTimeContext, stored: StoredTimePlan): Promise<LogTimeResult> {
   const { outcomes, totals } = await applyCellPlan(ctx, stored);
   const byCell = new Map<string, CellOutcome>();
   stored.cells.forEach((c, i) => byCell.set(cellKey(c.userId, c.date, c.id), outcomes[i]!));
@@ -355,12 +364,7 @@ export async function applyLogTimePlan(
       e.error = o.error;
     }
   }
-  return summarise(
-    entries,
-    stored.timeZone,
-    false,
-    daySummaries(entries, totals, stored),
-  );
+  return summarise(entries, stored.timeZone, false, daySummaries(entries, totals, stored));
 }
 
 function cellKey(userId: number, date: string, taskId: number): string {

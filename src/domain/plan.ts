@@ -114,9 +114,7 @@ export async function applyCellPlan(
       failure = err;
     }
     todo.forEach(({ index, cell, now }, i) => {
-      const o = results
-        ? batchOutcomeOf(ctx.describe, results[i], false)
-        : failureOf(ctx.describe, failure);
+      const o = results ? batchOutcomeOf(ctx.describe, results[i], false) : failureOf(ctx.describe, failure);
       if (o.status !== 'applied') {
         outcomes[index] = o;
         return;

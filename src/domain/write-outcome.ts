@@ -66,4 +66,3 @@ export function batchOutcomeOf(
   if (outcome.status >= 500 && isDelta && err && !err.maybeApplied) err.maybeApplied = true;
   return failureOf(describe, err);
 }
-

@@ -64,7 +64,10 @@ export function unconfirmed(
 ): { status: string; note: string; planToken?: string } {
   if (answer === 'unsupported')
     return { status: 'confirmation_required', planToken: token(), note: CONFIRM_REQUIRED_NOTE };
-  return { status: answer === 'decline' ? 'declined' : answer === 'cancel' ? 'cancelled' : 'no_answer', note: NOT_CONFIRMED[answer] };
+  return {
+    status: answer === 'decline' ? 'declined' : answer === 'cancel' ? 'cancelled' : 'no_answer',
+    note: NOT_CONFIRMED[answer],
+  };
 }
 
 /** The question put to the user: one line per cell change, longest lists cut. */
@@ -72,7 +75,9 @@ export function confirmQuestion(
   what: string,
   lines: ReadonlyArray<{ label: string; before: number; after: number }>,
 ): string {
-  const shown = lines.slice(0, 10).map((l) => `- ${l.label}: ${formatMinutes(l.before)} → ${formatMinutes(l.after)}`);
+  const shown = lines
+    .slice(0, 10)
+    .map((l) => `- ${l.label}: ${formatMinutes(l.before)} → ${formatMinutes(l.after)}`);
   if (lines.length > 10) shown.push(`- and ${lines.length - 10} more`);
   return `${what}:\n${shown.join('\n')}\nApply these changes?`;
 }
