@@ -17,6 +17,12 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import {
+  ElicitRequestSchema,
+  type ClientCapabilities,
+  type ElicitRequest,
+  type ElicitResult,
+} from '@modelcontextprotocol/sdk/types.js';
 
 import { ActitimeClient } from '../../src/actitime/client.js';
 import { clientConfigFromEnv, type ClientConfig } from '../../src/actitime/config.js';
@@ -47,6 +53,10 @@ export interface ConnectOptions {
   logLevel?: LogLevel;
   /** The server's clock ("today", "last week"); pin it to the simulator's `now`. Default Date.now. */
   now?: () => number;
+  /** Capabilities the test client declares (e.g. `{ elicitation: { form: {} } }`). Default none. */
+  capabilities?: ClientCapabilities;
+  /** Answers the server's elicitation/create requests (declare `capabilities.elicitation` too). */
+  onElicit?: (request: ElicitRequest) => ElicitResult | Promise<ElicitResult>;
 }
 
 export interface Connected {
@@ -84,7 +94,12 @@ export async function connectClient(options: ConnectOptions = {}): Promise<Conne
   );
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
-  const client = new Client({ name: 'actitime-mcp-test', version: '0.0.0' });
+  const client = new Client(
+    { name: 'actitime-mcp-test', version: '0.0.0' },
+    options.capabilities ? { capabilities: options.capabilities } : {},
+  );
+  const onElicit = options.onElicit;
+  if (onElicit) client.setRequestHandler(ElicitRequestSchema, (request) => onElicit(request));
   await client.connect(clientSide);
   return {
     client,
