@@ -81,7 +81,8 @@ export const REQUIREMENTS: Record<string, string> = {
   'SEC-HT-04': 'no Origin accepted',
   'SEC-HT-05': 'bearer token and sessions',
   'SEC-HT-06': 'body size cap',
-  'SEC-PL-01': 'dryRun returns a planToken; confirm applies exactly the planned cells through one POST /batch',
+  'SEC-PL-01':
+    'dryRun returns a planToken; confirm applies exactly the planned cells through one POST /batch',
   'SEC-PL-02': 'a cell changed between plan and apply is a conflict (current vs expected), not written',
   'SEC-PL-03': 'a replayed token or one for other arguments is refused, nothing written',
   'SEC-PL-04': 'an expired plan token is refused, nothing written',

@@ -195,9 +195,9 @@ export const logTimeTool = defineTool({
     'Add (default; atomic) or set (replaces; 0 clears) time. entries: 1–100 of {task: id, name or ' +
     '"Customer / Project / Task"; date: YYYY-MM-DD, today, yesterday, friday; duration: 90 or "1h30m"; mode; ' +
     'comment; user (default you)}. Ambiguous names write nothing; approved weeks, days over 24 h refused. ' +
-    'dryRun returns planToken; confirm: token applies it. Lowering may need confirming (status ' +
-    'confirmation_required). Returns per entry before, after, status (applied; refused; not_applied = safe to ' +
-    'resend; maybe_applied = re-read; conflict), error; days {weekday, total, scheduled, warnings}.',
+    'dryRun returns planToken; confirm: token applies it; a lowering set may return confirmation_required. ' +
+    'Returns per entry before, after, status (applied; refused; not_applied = safe to resend; maybe_applied = ' +
+    're-read; conflict), error; days {weekday, total, scheduled, warnings}.',
   toolset: 'time',
   access: 'write',
   idempotent: false,
