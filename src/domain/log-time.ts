@@ -20,7 +20,7 @@
  * read shows another writer's change in between, the write has just overwritten it, and a second delta of the
  * difference restores it atomically: the cell ends with their value plus ours, and the entry says `conflict`.
  */
-import { ActitimeApiError, ActitimeError, UnsupportedError } from '../actitime/errors.js';
+import { UnsupportedError } from '../actitime/errors.js';
 import { isMissingRoute } from '../actitime/resources/common.js';
 import { runBatch, type BatchOp, type BatchOutcome } from '../actitime/resources/batch.js';
 import { listAllLeavetime } from '../actitime/resources/leavetime.js';
@@ -30,12 +30,38 @@ import {
   setTimeCell,
   TIME_DELTA_FEATURE,
 } from '../actitime/resources/timetrack.js';
+import { getSchedule } from '../actitime/resources/users.js';
 import { TimeCellSchema } from '../actitime/schemas.js';
+import { batchOutcomeOf, failureOf, precheckProblem, type EntryProblem } from './write-outcome.js';
+
+export {
+  batchOutcomeOf,
+  failureOf,
+  precheckProblem,
+  type EntryProblem,
+  type Failure,
+} from './write-outcome.js';
 import { formatMinutes, MINUTES_PER_DAY } from './duration.js';
-import { addDays, resolveDate } from './period.js';
+import { addDays, resolveDate, todayDate } from './period.js';
+import {
+  applyCellPlan,
+  daySummaries,
+  mergeCells,
+  type CellOutcome,
+  type CellPlan,
+  type DaySummary,
+} from './plan.js';
 import { resolveTask, resolveUser, type Ref, type ResolvedTask, type Resolver } from './resolve.js';
 import { withWorkIndex } from './work-index.js';
-import { approvalByWeek, dayKey, leaveTotals, nameOf, timeTotals, weekStartOf } from './timesheet.js';
+import {
+  approvalByWeek,
+  dayKey,
+  leaveTotals,
+  nameOf,
+  scheduleByDate,
+  timeTotals,
+  weekStartOf,
+} from './timesheet.js';
 
 export type LogMode = 'add' | 'set';
 export type EntryStatus = 'planned' | 'applied' | 'refused' | 'not_applied' | 'maybe_applied' | 'conflict';
@@ -52,25 +78,6 @@ export interface LogEntryInput {
   user?: Ref;
 }
 
-/**
- * Why an entry was not (fully) applied, in the same shape as a tool error. `key` is only ever actiTIME's own;
- * a refusal by our pre-check has `kind: 'precheck'` and `reason`, the actiTIME key it anticipates.
- */
-export type EntryProblem = {
-  status?: number;
-  key?: string;
-  kind?: string;
-  reason?: string;
-  message: string;
-  hint?: string;
-  maybeApplied?: true;
-};
-
-/** A refusal by the pre-check: actiTIME was not asked. */
-export function precheckProblem(reason: string, message: string, hint: string): EntryProblem {
-  return { kind: 'precheck', reason, message, hint };
-}
-
 export type EntryResult = {
   /** `Customer / Project / Task`. */
   task: string;
@@ -85,8 +92,13 @@ export type EntryResult = {
   /** The cell as actiTIME returned it after the write; for a plan, the expected value. */
   after?: number;
   comment?: string;
+  /** The cell's comment before this entry, when it had one (to restore a `set`). */
+  commentBefore?: string;
   status: EntryStatus;
   error?: EntryProblem;
+  /** A plan applied later found the cell changed: its value now and the planned `before`; nothing written. */
+  current?: number;
+  expected?: number;
   /**
    * `add` written as the absolute total because this actiTIME has no delta endpoint (an older version): not
    * atomic, so a change by someone else between our read and this write is lost.
@@ -106,6 +118,8 @@ export type LogTimeResult = {
   entries: EntryResult[];
   /** Entries per status; statuses without entries are left out. */
   summary: Partial<Record<EntryStatus, number>>;
+  /** Per user and day touched: weekday, total after, schedule, warnings. */
+  days: DaySummary[];
   timeZone: string;
   dryRun?: true;
 };
@@ -118,11 +132,41 @@ interface Planned {
   wireComment: string;
 }
 
+export interface LogTimeOptions {
+  dryRun?: boolean;
+}
+
+/** A plan: the entries as planned, and what applying it later needs (the stored plan). */
+export interface LogTimePlan {
+  plans: Planned[];
+  /** The cells to change, merged per cell, with the schedule of the days involved. */
+  stored: StoredTimePlan;
+  /** `userId|date` → time + leave before the call. */
+  base: Map<string, number>;
+  /** cellKey → the cell's value before the call. */
+  initial: Map<string, number>;
+  timeZone: string;
+}
+
+/** What a planToken carries: the planned entries (to report them again) and the cells. */
+export interface StoredTimePlan extends CellPlan {
+  entries: EntryResult[];
+  timeZone: string;
+}
+
 export async function logTime(
   ctx: LogTimeContext,
   entries: readonly LogEntryInput[],
-  options: { dryRun?: boolean } = {},
+  options: LogTimeOptions = {},
 ): Promise<LogTimeResult> {
+  const plan = await planLogTime(ctx, entries);
+  return options.dryRun ? planResult(plan) : writeLogTime(ctx, plan);
+}
+
+export async function planLogTime(
+  ctx: LogTimeContext,
+  entries: readonly LogEntryInput[],
+): Promise<LogTimePlan> {
   const call = ctx.signal ? { signal: ctx.signal } : {};
 
   // 1. Dates first: they need no request, and a bad one must stop the call before any is sent.
@@ -152,20 +196,32 @@ export async function logTime(
     (ref, i) => resolveUser(ctx, ref, { field: `entries[${i}].user` }),
   );
 
-  // 3. One read of the days involved (whole weeks, for approval) for every user involved.
+  // 3. One read of the days involved (whole weeks, for approval) for every user involved, and one schedule
+  // read per user (for the per-day summary; a failed one only leaves `scheduled` out).
   const userIds = [...new Set(users.map((u) => u.id))];
   const sorted = [...dates].sort();
   const first = sorted[0]!;
   const last = sorted[sorted.length - 1]!;
   const ws = ctx.calendar.weekStart;
-  const [time, leave] = await Promise.all([
+  const [time, leave, schedules] = await Promise.all([
     listAllTimetrack(
       ctx.client,
       { dateFrom: weekStartOf(first, ws), dateTo: addDays(weekStartOf(last, ws), 6), userIds },
       call,
     ),
     listAllLeavetime(ctx.client, { dateFrom: first, dateTo: last, userIds }, call),
+    Promise.all(
+      userIds.map((id) =>
+        getSchedule(ctx.client, id, first, last, call).then(
+          (s) => ({ id, s }),
+          () => undefined,
+        ),
+      ),
+    ),
   ]);
+  const scheduled: Record<string, number> = {};
+  for (const x of schedules)
+    if (x) for (const [date, m] of scheduleByDate(x.s)) scheduled[dayKey(x.id, date)] = m;
   const cells = new Map<string, number>();
   const comments = new Map<string, string>();
   for (const day of time.data)
@@ -174,8 +230,11 @@ export async function logTime(
       cells.set(key, r.time);
       if (r.comment) comments.set(key, r.comment);
     }
+  const initial = new Map(cells);
   const dayTime = timeTotals(time);
   const dayLeave = leaveTotals(leave);
+  const base = new Map(dayTime);
+  for (const [k, m] of dayLeave) base.set(k, (base.get(k) ?? 0) + m);
   const approved = approvalByWeek(time, ws);
 
   // 4. The plan, in order: each accepted entry changes the state the next one sees.
@@ -187,6 +246,7 @@ export async function logTime(
     const key = cellKey(user.id, date, task.id);
     const before = cells.get(key) ?? 0;
     const after = mode === 'add' ? before + e.minutes : e.minutes;
+    const commentBefore = comments.get(key);
     const result: EntryResult = {
       task: task.path,
       taskId: task.id,
@@ -196,6 +256,7 @@ export async function logTime(
       mode,
       minutes: e.minutes,
       before,
+      ...(commentBefore === undefined ? {} : { commentBefore }),
       after,
       ...(e.comment === undefined ? {} : { comment: e.comment }),
       status: 'planned',
@@ -225,9 +286,42 @@ export async function logTime(
   });
 
   const accepted = plans.filter((p) => p.result.status === 'planned');
-  if (options.dryRun) return finish(plans, ctx.calendar.timeZone, true);
+  const stored: StoredTimePlan = {
+    cells: mergeCells(
+      accepted.map((p) => ({
+        kind: 'time' as const,
+        userId: p.userId,
+        date: p.result.date,
+        id: p.result.taskId,
+        before: p.result.before,
+        after: p.result.after ?? 0,
+        comment: p.wireComment,
+      })),
+    ),
+    scheduled,
+    today: todayDate(ctx.calendar.timeZone, ctx.now),
+    entries: plans.map((p) => structuredClone(p.result)),
+    timeZone: ctx.calendar.timeZone,
+  };
+  return { plans, stored, base, initial, timeZone: ctx.calendar.timeZone };
+}
 
-  // 5. The writes.
+/** Whether the plan lowers or clears time on a cell (a `set` below the cell's value): what needs confirming. */
+export function lowersTime(plan: LogTimePlan): boolean {
+  return plan.plans.some(
+    (p) =>
+      p.result.mode === 'set' && p.result.status === 'planned' && (p.result.after ?? 0) < p.result.before,
+  );
+}
+
+/** The plan as a dry run's result. */
+export function planResult(plan: LogTimePlan): LogTimeResult {
+  return finish(plan, true);
+}
+
+/** Writes a plan the usual way: adds as atomic deltas, sets as absolute values (see the top of the file). */
+export async function writeLogTime(ctx: LogTimeContext, plan: LogTimePlan): Promise<LogTimeResult> {
+  const accepted = plan.plans.filter((p) => p.result.status === 'planned');
   await write(ctx, accepted);
   const commented = accepted.filter(
     (p) =>
@@ -238,7 +332,39 @@ export async function logTime(
       (p.result.after ?? 0) > 0,
   );
   if (commented.length > 0) await writeComments(ctx, commented);
-  return finish(plans, ctx.calendar.timeZone, false);
+  return finish(plan, false);
+}
+
+/**
+ * Applies a stored plan exactly (applyCellPlan): each entry reports its cell's outcome; entries the plan
+ * refused stay refused. A conflict carries `current` and `expected` and nothing was written for it.
+ */
+export async function applyLogTimePlan(ctx: LogTimeContext, stored: StoredTimePlan): Promise<LogTimeResult> {
+  const { outcomes, totals } = await applyCellPlan(ctx, stored);
+  const byCell = new Map<string, CellOutcome>();
+  stored.cells.forEach((c, i) => byCell.set(cellKey(c.userId, c.date, c.id), outcomes[i]!));
+  const entries = stored.entries.map((e) => structuredClone(e));
+  const lastOfCell = new Map<string, EntryResult>();
+  for (const e of entries) if (e.status === 'planned') lastOfCell.set(cellKey(e.userId, e.date, e.taskId), e);
+  for (const e of entries) {
+    if (e.status !== 'planned') continue;
+    const key = cellKey(e.userId, e.date, e.taskId);
+    const o = byCell.get(key)!;
+    if (o.status === 'applied') {
+      e.status = 'applied';
+      if (lastOfCell.get(key) === e) e.after = o.after;
+    } else if (o.status === 'conflict') {
+      e.status = 'conflict';
+      delete e.after;
+      e.current = o.current;
+      e.expected = o.expected;
+    } else {
+      e.status = o.status;
+      delete e.after;
+      e.error = o.error;
+    }
+  }
+  return summarise(entries, stored.timeZone, false, daySummaries(entries, totals, stored));
 }
 
 function cellKey(userId: number, date: string, taskId: number): string {
@@ -399,50 +525,6 @@ function failed(ctx: LogTimeContext, r: EntryResult, err: unknown): void {
   r.error = f.error;
 }
 
-export type Failure = { status: 'refused' | 'not_applied' | 'maybe_applied'; error: EntryProblem };
-
-const SAFE_TO_RESEND = 'nothing was written for this entry; it is safe to send it again';
-
-/**
- * What a failed write means for its entry: maybe applied (ambiguous), refused (actiTIME said no), or not applied
- * (it never reached actiTIME, or actiTIME turned it away with 429 before doing anything).
- */
-export function failureOf(describe: (err: unknown) => EntryProblem, err: unknown): Failure {
-  const problem = describe(err);
-  if (err instanceof ActitimeError && err.maybeApplied) {
-    return {
-      status: 'maybe_applied',
-      error: { ...problem, maybeApplied: true, hint: 're-read the cell before retrying' },
-    };
-  }
-  if (err instanceof ActitimeApiError && err.status >= 400 && err.status < 500 && err.status !== 429) {
-    return { status: 'refused', error: problem };
-  }
-  return { status: 'not_applied', error: { ...problem, hint: SAFE_TO_RESEND } };
-}
-
-/**
- * One batch operation's outcome: `{status: 'applied', body}` or a Failure. A sub-operation's 5xx on a delta may
- * have been applied before it failed; a set is safe to repeat, so it is plainly not applied.
- */
-export function batchOutcomeOf(
-  describe: (err: unknown) => EntryProblem,
-  outcome: BatchOutcome | undefined,
-  isDelta: boolean,
-): { status: 'applied'; body: unknown } | Failure {
-  if (!outcome) return failureOf(describe, undefined);
-  if (outcome.skipped) {
-    return {
-      status: 'not_applied',
-      error: { message: 'not sent: an earlier part of the batch failed', hint: SAFE_TO_RESEND },
-    };
-  }
-  if (outcome.status >= 200 && outcome.status < 300) return { status: 'applied', body: outcome.body };
-  const err = outcome.error;
-  if (outcome.status >= 500 && isDelta && err && !err.maybeApplied) err.maybeApplied = true;
-  return failureOf(describe, err);
-}
-
 function settle(ctx: LogTimeContext, r: EntryResult, outcome: BatchOutcome | undefined): void {
   const o = batchOutcomeOf(ctx.describe, outcome, r.mode === 'add');
   if (o.status === 'applied') {
@@ -566,12 +648,36 @@ function formatSigned(minutes: number): string {
   return minutes > 0 ? `+${minutes}` : String(minutes);
 }
 
-function finish(plans: Planned[], timeZone: string, dryRun: boolean): LogTimeResult {
+function finish(plan: LogTimePlan, dryRun: boolean): LogTimeResult {
+  // The day totals after: the totals before, changed by each cell's last known value.
+  const final = new Map<string, { userId: number; date: string; value: number }>();
+  for (const p of plan.plans) {
+    const r = p.result;
+    const known = dryRun ? r.status === 'planned' : r.status === 'applied' || r.status === 'conflict';
+    if (known && r.after !== undefined)
+      final.set(cellKey(r.userId, r.date, r.taskId), { userId: r.userId, date: r.date, value: r.after });
+  }
+  const totals = new Map(plan.base);
+  for (const [key, f] of final) {
+    const k = dayKey(f.userId, f.date);
+    totals.set(k, (totals.get(k) ?? 0) + f.value - (plan.initial.get(key) ?? 0));
+  }
+  const entries = plan.plans.map((p) => p.result);
+  return summarise(entries, plan.timeZone, dryRun, daySummaries(entries, totals, plan.stored));
+}
+
+function summarise(
+  entries: EntryResult[],
+  timeZone: string,
+  dryRun: boolean,
+  days: DaySummary[],
+): LogTimeResult {
   const summary: Partial<Record<EntryStatus, number>> = {};
-  for (const p of plans) summary[p.result.status] = (summary[p.result.status] ?? 0) + 1;
+  for (const e of entries) summary[e.status] = (summary[e.status] ?? 0) + 1;
   return {
-    entries: plans.map((p) => p.result),
+    entries,
     summary,
+    days,
     timeZone,
     ...(dryRun ? { dryRun: true as const } : {}),
   };

@@ -23,9 +23,20 @@ import { LeaveCellSchema, type User } from '../actitime/schemas.js';
 import { durationInput, formatMinutes, MINUTES_PER_DAY } from '../domain/duration.js';
 import { batchOutcomeOf, failureOf, precheckProblem, type EntryProblem } from '../domain/log-time.js';
 import { eachDate } from '../domain/period.js';
+import { applyCellPlan, daySummaries, type CellPlan } from '../domain/plan.js';
 import { resolveLeaveType, resolveUser } from '../domain/resolve.js';
 import { dayKey, leaveTotals, nameOf, scheduleByDate, timeTotals } from '../domain/timesheet.js';
+import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';
+import {
+  confirmQuestion,
+  issuePlan,
+  LEAVE_QUESTION,
+  needsConfirmation,
+  planConflict,
+  redeemPlan,
+  unconfirmed,
+} from './plan-text.js';
 import { emulatedDeltaNote, UNREAD_AFTER_WRITE } from './error-text.js';
 import { refInput } from './work.js';
 import {
@@ -133,7 +144,7 @@ export const getLeaveTime = defineTool({
 /** Leave for longer than a quarter at once is more likely a mistake than a plan. */
 export const LEAVE_MAX_DAYS = 92;
 
-type DayStatus = 'planned' | 'applied' | 'refused' | 'not_applied' | 'maybe_applied' | 'skipped';
+type DayStatus = 'planned' | 'applied' | 'refused' | 'not_applied' | 'maybe_applied' | 'skipped' | 'conflict';
 
 type DayResult = {
   date: string;
@@ -144,16 +155,35 @@ type DayResult = {
   error?: EntryProblem;
   /** Added as read-then-set on a server without the delta endpoint. */
   emulated?: true;
+  /** A plan applied later found the cell changed (value now, planned before): not written. */
+  current?: number;
+  expected?: number;
 };
+
+/** What a log_leave_time planToken carries. */
+interface StoredLeavePlan extends CellPlan {
+  view: LeaveView;
+  /** date → time + leave on the day before the plan, without this cell. */
+  others: Record<string, number>;
+}
+
+interface LeaveView {
+  user: { id: number; name: string };
+  leaveType: { id: number; name: string };
+  mode: 'add' | 'set';
+  days: DayResult[];
+  single: boolean;
+  period: ReturnType<typeof echo>;
+}
 
 export const logLeaveTime = defineTool({
   name: 'log_leave_time',
   title: 'Log leave time',
   description:
     'Enter leave by type (e.g. Vacation) for a day or range (default today; user default you). duration: ' +
-    'minutes, "4h" or "full day" (the scheduled time; mode then defaults to set). mode add (atomic) or set (0 ' +
-    'clears); a range writes scheduled days only; days over 24 h are refused before sending. Returns per day ' +
-    '{date, minutes, before, after, status, error}.',
+    'minutes, "4h" or "full day" (scheduled time; mode then set). mode add (atomic) or set (0 clears); a range ' +
+    'writes scheduled days only; days over 24 h refused. dryRun returns planToken; confirm: token applies it. ' +
+    'Returns per day {date, weekday, before, after, total, scheduled, warnings, status, error}.',
   toolset: 'leave',
   access: 'write',
   idempotent: false,
@@ -168,6 +198,7 @@ export const logLeaveTime = defineTool({
       mode: z.enum(['add', 'set']).optional(),
       user: Ref.optional(),
       dryRun: z.boolean().optional(),
+      confirm: z.string().max(64).optional(),
     })
     .superRefine((a, ctx) => {
       if (typeof a.duration !== 'number') return;
@@ -184,12 +215,16 @@ export const logLeaveTime = defineTool({
     summary: z.record(z.string(), z.number()),
     period: Obj,
     dryRun: z.boolean().optional(),
+    status: z.string().optional(),
+    planToken: z.string().optional(),
     note: z.string().optional(),
   }),
   async handler(args, ctx) {
+    const tool = 'log_leave_time';
+    if (args.confirm !== undefined) return applyLeavePlan(ctx, redeemPlan<StoredLeavePlan>(ctx, tool, args));
     const fullDay = args.duration === 'full day';
     const mode = args.mode ?? (fullDay ? 'set' : 'add');
-    const [{ period }, leaveType, user] = await Promise.all([
+    const [{ period, today }, leaveType, user] = await Promise.all([
       periodFor(ctx, args.date ?? 'today', 'date', LEAVE_MAX_DAYS),
       resolveLeaveType(ctx, args.leaveType, { field: 'leaveType' }),
       resolveUser(ctx, args.user, { field: 'user' }),
@@ -248,24 +283,165 @@ export const logLeaveTime = defineTool({
     });
 
     const todo = days.filter((d) => d.status === 'planned');
-    const emulated =
-      !args.dryRun &&
-      (await writeLeave(ctx.client, todo, { userId: user.id, leaveTypeId: leaveType.id, mode }, call));
+    const others: Record<string, number> = {};
+    const plannedSchedule: Record<string, number> = {};
+    for (const date of eachDate(period.from, period.to)) {
+      const k = dayKey(user.id, date);
+      others[date] = (dayTime.get(k) ?? 0) + (dayLeave.get(k) ?? 0) - (cells.get(date) ?? 0);
+      const m = scheduled.get(date);
+      if (m !== undefined) plannedSchedule[k] = m;
+    }
+    const stored: StoredLeavePlan = {
+      cells: todo.map((d) => ({
+        kind: 'leave' as const,
+        userId: user.id,
+        date: d.date,
+        id: leaveType.id,
+        before: d.before,
+        after: d.after ?? 0,
+      })),
+      scheduled: plannedSchedule,
+      today,
+      others,
+      view: {
+        user: { id: user.id, name: nameOf(user) },
+        leaveType: { id: leaveType.id, name: leaveType.name },
+        mode,
+        days: structuredClone(days),
+        single,
+        period: echo(period),
+      },
+    };
+    const token = () => issuePlan(ctx, tool, args, stored);
+    if (args.dryRun)
+      return { ...leaveResult(stored, stored.view.days, true), dryRun: true, planToken: token() };
+    const lowers = mode === 'set' && todo.some((d) => (d.after ?? 0) < d.before);
+    if (needsConfirmation(ctx.config.confirm, todo.length > 0, lowers)) {
+      const question = confirmQuestion(
+        LEAVE_QUESTION,
+        todo.map((d) => ({
+          label: `${d.date} ${leaveType.name} (${nameOf(user)})`,
+          before: d.before,
+          after: d.after ?? 0,
+        })),
+      );
+      const answer = await ctx.askUser(question);
+      if (answer === 'accept') return applyLeavePlan(ctx, stored);
+      return { ...leaveResult(stored, stored.view.days, true), ...unconfirmed(answer, token) };
+    }
 
-    const summary: Record<string, number> = {};
-    for (const d of days) summary[d.status] = (summary[d.status] ?? 0) + 1;
+    const emulated = await writeLeave(
+      ctx.client,
+      todo,
+      { userId: user.id, leaveTypeId: leaveType.id, mode },
+      call,
+    );
     return {
-      user: { id: user.id, name: nameOf(user) },
-      leaveType: { id: leaveType.id, name: leaveType.name },
-      mode,
-      days: single ? days : days.filter((d) => d.status !== 'skipped'),
-      summary,
-      period: echo(period),
-      ...(args.dryRun ? { dryRun: true } : {}),
+      ...leaveResult(stored, days, false),
       ...(emulated ? { note: emulatedDeltaNote('leavetime.delta') } : {}),
     };
   },
 });
+
+/**
+ * The result: per day (skipped days only for a single date) the cell, and the day's weekday, total after,
+ * schedule and warnings. `planned`: totals as the plan would leave them.
+ */
+function leaveResult(
+  stored: StoredLeavePlan,
+  days: DayResult[],
+  planned: boolean,
+  totalsAfter?: ReadonlyMap<string, number>,
+) {
+  const { view } = stored;
+  const userId = view.user.id;
+  const totals = new Map<string, number>();
+  for (const d of days) {
+    const cell = (planned ? d.status === 'planned' : d.status === 'applied') && d.after !== undefined;
+    const value = cell ? d.after! : d.status === 'conflict' ? (d.current ?? d.before) : d.before;
+    totals.set(dayKey(userId, d.date), (stored.others[d.date] ?? 0) + value);
+  }
+  const summaries = daySummaries(
+    days.map((d) => ({ userId, date: d.date })),
+    totalsAfter ?? totals,
+    stored,
+  );
+  const byDate = new Map(summaries.map((s) => [s.date, s]));
+  const summary: Record<string, number> = {};
+  for (const d of days) summary[d.status] = (summary[d.status] ?? 0) + 1;
+  const shown = view.single ? days : days.filter((d) => d.status !== 'skipped');
+  return {
+    user: view.user,
+    leaveType: view.leaveType,
+    mode: view.mode,
+    days: shown.map((d) => {
+      const s = byDate.get(d.date)!;
+      const { current, expected, ...rest } = d;
+      return {
+        ...rest,
+        ...(current !== undefined && expected !== undefined
+          ? { error: planConflict(current, expected) }
+          : {}),
+        weekday: s.weekday,
+        total: s.total,
+        ...(s.scheduled === undefined ? {} : { scheduled: s.scheduled }),
+        warnings: s.warnings,
+      };
+    }),
+    summary,
+    period: view.period,
+  };
+}
+
+/** Applies a stored leave plan exactly (src/domain/plan.ts): days changed since are conflicts, not written. */
+async function applyLeavePlan(ctx: ToolContext, stored: StoredLeavePlan) {
+  const { outcomes, totals } = await applyCellPlan(
+    { client: ctx.client, signal: ctx.signal, describe: describeProblem },
+    stored,
+  );
+  const byDate = new Map(stored.cells.map((c, i) => [c.date, outcomes[i]!]));
+  const days = stored.view.days.map((d) => structuredClone(d));
+  for (const d of days) {
+    if (d.status !== 'planned') continue;
+    const o = byDate.get(d.date)!;
+    if (o.status === 'applied') {
+      d.status = 'applied';
+      d.after = o.after;
+    } else if (o.status === 'conflict') {
+      d.status = 'conflict';
+      delete d.after;
+      d.current = o.current;
+      d.expected = o.expected;
+    } else {
+      d.status = o.status;
+      delete d.after;
+      d.error = o.error;
+    }
+  }
+  // Days the plan did not write keep the totals just read.
+  return leaveResult(
+    stored,
+    days,
+    false,
+    stored.cells.length > 0 ? withRead(stored, days, totals) : undefined,
+  );
+}
+
+/** The totals applyCellPlan read (time + leave after the write), for every day shown. */
+function withRead(
+  stored: StoredLeavePlan,
+  days: DayResult[],
+  read: ReadonlyMap<string, number>,
+): Map<string, number> {
+  const dates = stored.cells.map((c) => c.date).sort();
+  const inRead = (date: string) => date >= dates[0]! && date <= dates[dates.length - 1]!;
+  const out = new Map<string, number>();
+  for (const d of days) {
+    const k = dayKey(stored.view.user.id, d.date);
+    out.set(k, inRead(d.date) ? (read.get(k) ?? 0) : (stored.others[d.date] ?? 0) + d.before);
+  }
+  return out;
+}
 
 type Client = Parameters<typeof runBatch>[0];
 type LeaveTarget = { userId: number; leaveTypeId: number; mode: 'add' | 'set' };

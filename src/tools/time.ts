@@ -10,7 +10,16 @@ import { listTimetrack } from '../actitime/resources/timetrack.js';
 import type { User } from '../actitime/schemas.js';
 import { durationInput, formatMinutes } from '../domain/duration.js';
 import { ToolError } from '../domain/errors.js';
-import { logTime, type EntryProblem } from '../domain/log-time.js';
+import {
+  applyLogTimePlan,
+  lowersTime,
+  planLogTime,
+  planResult,
+  writeLogTime,
+  type EntryProblem,
+  type LogTimeResult,
+  type StoredTimePlan,
+} from '../domain/log-time.js';
 import { findMissingTime } from '../domain/missing-time.js';
 import { parsePeriod, resolveDate, todayDate, type Period } from '../domain/period.js';
 import {
@@ -29,6 +38,15 @@ import { defineTool, type AnyTool } from './define.js';
 import { refInput } from './work.js';
 import { errorBody } from './format.js';
 import { emulatedDeltaNote } from './error-text.js';
+import {
+  confirmQuestion,
+  issuePlan,
+  needsConfirmation,
+  planConflict,
+  redeemPlan,
+  TIME_QUESTION,
+  unconfirmed,
+} from './plan-text.js';
 
 // ---- shared with leave.ts ---------------------------------------------------------------------------------
 
@@ -174,37 +192,46 @@ export const logTimeTool = defineTool({
   name: 'log_time',
   title: 'Log time',
   description:
-    'Add (default; atomic, sums) or set (replaces; 0 clears) time. entries: 1–100 of {task: id, name or ' +
-    '"Customer / Project / Task"; date: YYYY-MM-DD, today, yesterday, friday (default today); duration: 90 or ' +
-    '"1h30m"; mode; comment; user (default you)}. Ambiguous names write nothing; approved weeks and days over ' +
-    '24 h are refused before sending. dryRun plans only. Returns per entry task, date, before, after, status ' +
-    '(applied; refused; not_applied = safe to resend; maybe_applied = re-read first; conflict = another ' +
-    'writer also changed the cell, both kept), error.',
+    'Add (default; atomic) or set (replaces; 0 clears) time. entries: 1–100 of {task: id, name or ' +
+    '"Customer / Project / Task"; date: YYYY-MM-DD, today, yesterday, friday; duration: 90 or "1h30m"; mode; ' +
+    'comment; user (default you)}. Ambiguous names write nothing; approved weeks, days over 24 h refused. ' +
+    'dryRun returns planToken; confirm: token applies it; a lowering set may return confirmation_required. ' +
+    'Returns per entry before, after, status (applied; refused; not_applied = safe to resend; maybe_applied = ' +
+    're-read; conflict), error; days {weekday, total, scheduled, warnings}.',
   toolset: 'time',
   access: 'write',
   idempotent: false,
   inputSchema: z.object({
     entries: z.array(Entry).min(1).max(100),
     dryRun: z.boolean().optional(),
+    confirm: z.string().max(64).optional(),
   }),
   outputSchema: z.object({
     entries: Rows,
     summary: z.record(z.string(), num),
+    days: Rows,
     timeZone: z.string(),
     dryRun: z.boolean().optional(),
+    status: z.string().optional(),
+    planToken: z.string().optional(),
+    note: z.string().optional(),
   }),
-  async handler({ entries, dryRun }, ctx) {
+  async handler(args, ctx) {
     const calendar = await ctx.calendar();
-    const result = await logTime(
-      {
-        client: ctx.client,
-        signal: ctx.signal,
-        me: () => ctx.me(),
-        calendar,
-        now: ctx.now(),
-        describe: describeProblem,
-      },
-      entries.map((e) => ({
+    const lctx = {
+      client: ctx.client,
+      signal: ctx.signal,
+      me: () => ctx.me(),
+      calendar,
+      now: ctx.now(),
+      describe: describeProblem,
+    };
+    const tool = 'log_time';
+    if (args.confirm !== undefined)
+      return shown(await applyLogTimePlan(lctx, redeemPlan<StoredTimePlan>(ctx, tool, args)));
+    const plan = await planLogTime(
+      lctx,
+      args.entries.map((e) => ({
         task: e.task,
         minutes: e.duration,
         ...(e.date === undefined ? {} : { date: e.date }),
@@ -212,16 +239,42 @@ export const logTimeTool = defineTool({
         ...(e.comment === undefined ? {} : { comment: e.comment }),
         ...(e.user === undefined ? {} : { user: e.user }),
       })),
-      { dryRun: dryRun === true },
     );
-    return {
-      ...result,
-      entries: result.entries.map((e) =>
-        e.emulated ? { ...e, note: emulatedDeltaNote('timetrack.delta') } : e,
-      ),
-    };
+    const token = () => issuePlan(ctx, tool, args, plan.stored);
+    if (args.dryRun) return { ...shown(planResult(plan)), planToken: token() };
+    const writes = plan.stored.cells.length > 0;
+    if (!needsConfirmation(ctx.config.confirm, writes, lowersTime(plan)))
+      return shown(await writeLogTime(lctx, plan));
+    const question = confirmQuestion(
+      TIME_QUESTION,
+      plan.plans
+        .filter((p) => p.result.status === 'planned')
+        .map(({ result: r }) => ({
+          label: `${r.date} ${r.task} (${r.user})`,
+          before: r.before,
+          after: r.after ?? 0,
+        })),
+    );
+    const answer = await ctx.askUser(question);
+    if (answer === 'accept') return shown(await applyLogTimePlan(lctx, plan.stored));
+    const { dryRun: _planned, ...view } = shown(planResult(plan));
+    return { ...view, ...unconfirmed(answer, token) };
   },
 });
+
+/** A result as shown: the emulated-delta note, and the sentence of a plan conflict. */
+function shown(result: LogTimeResult) {
+  return {
+    ...result,
+    entries: result.entries.map((e) =>
+      e.emulated
+        ? { ...e, note: emulatedDeltaNote('timetrack.delta') }
+        : e.current !== undefined && e.expected !== undefined
+          ? { ...e, error: planConflict(e.current, e.expected) }
+          : e,
+    ),
+  };
+}
 
 // ---- get_timesheet ----------------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import {
   ElicitRequestSchema,
+  type ClientCapabilities,
   type ElicitRequest,
   type ElicitResult,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -57,6 +58,10 @@ export interface ConnectOptions {
    * of changes); without it the client cannot be asked.
    */
   elicit?: (request: ElicitRequest) => Promise<ElicitResult>;
+  /** Capabilities the test client declares (e.g. `{ elicitation: { form: {} } }`). Default none. */
+  capabilities?: ClientCapabilities;
+  /** Answers the server's elicitation/create requests (declare `capabilities.elicitation` too). */
+  onElicit?: (request: ElicitRequest) => ElicitResult | Promise<ElicitResult>;
 }
 
 export interface Connected {
@@ -98,9 +103,14 @@ export async function connectClient(options: ConnectOptions = {}): Promise<Conne
   await server.connect(serverSide);
   const client = new Client(
     { name: 'actitime-mcp-test', version: '0.0.0' },
-    options.elicit ? { capabilities: { elicitation: { form: {} } } } : {},
+    options.capabilities
+      ? { capabilities: options.capabilities }
+      : options.elicit
+        ? { capabilities: { elicitation: { form: {} } } }
+        : {},
   );
-  if (options.elicit) client.setRequestHandler(ElicitRequestSchema, (request) => options.elicit!(request));
+  const onElicit = options.elicit ?? options.onElicit;
+  if (onElicit) client.setRequestHandler(ElicitRequestSchema, (request) => onElicit(request));
   await client.connect(clientSide);
   return {
     client,

@@ -99,7 +99,20 @@ describe('leave tools against the simulator', () => {
     });
     const scheduled = w.sim.store.scheduleFor(w.sim.store.users.get(3)!, date);
     expect(a).toMatchObject({ mode: 'set', leaveType: { id: 2, name: 'Vacation' }, user: { id: 3 } });
-    expect(a.days).toEqual([{ date, minutes: scheduled, before: 0, after: scheduled, status: 'applied' }]);
+    expect(a.days).toEqual([
+      {
+        date,
+        minutes: scheduled,
+        before: 0,
+        after: scheduled,
+        status: 'applied',
+        // The day's summary (issue 10): a Wednesday next week, exactly its schedule.
+        weekday: 'Wed',
+        total: scheduled,
+        scheduled,
+        warnings: ['future_date'],
+      },
+    ]);
     expect(writesOf(w.sim, before).map((r) => [r.method, r.path, r.body])).toEqual([
       ['PATCH', `/leavetime/3/${date}/2`, { leaveTime: scheduled }],
     ]);

@@ -555,6 +555,7 @@ describe('time tools against the simulator (seed pinned to TODAY, noon UTC)', ()
     const d = week(3, 2);
     await log(admin, [{ task: String(MEETINGS), date: d, duration: '1:15', mode: 'set', comment: 'x' }]);
     expect(w.sim.store.getTime(1, d, MEETINGS)).toEqual({ time: 75, comment: 'x' });
+    // The test clients run with ACTITIME_CONFIRM=never (test/helpers/mcp.ts); confirmation has its own tests.
     const out = await log(admin, [{ task: String(MEETINGS), date: d, duration: 0, mode: 'set' }]);
     expect(out.entries[0]).toMatchObject({ before: 75, after: 0, status: 'applied' });
     expect(w.sim.store.getTime(1, d, MEETINGS)).toBeUndefined();
