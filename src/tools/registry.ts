@@ -88,6 +88,8 @@ export function instructionsFor(tools: readonly AnyTool[], readOnly: boolean): s
     'actiTIME’s API cannot approve or reject timesheets or read leave balances: say so and point the user to actiTIME.',
     readOnly
       ? 'The server is read-only: nothing can be changed.'
-      : 'Check the result of every change; on an error, follow its hint.',
+      : 'Check the result of every change; on an error, follow its hint. A result with status ' +
+        'confirmation_required changed nothing: show its impact, and call again with its token as confirm ' +
+        'only after the user agrees.',
   ].join(' ');
 }
