@@ -8,12 +8,14 @@ import { DEFAULT_TOOLSETS, TOOLSETS, type AnyTool, type Toolset } from './define
 import { leaveTools } from './leave.js';
 import { referenceTools } from './reference.js';
 import { timeTools } from './time.js';
+import { undoTools } from './undo.js';
 import { userTools } from './users.js';
 import { workflowTools } from './workflow.js';
 import { workTools } from './work.js';
 
 export const ALL_TOOLS: readonly AnyTool[] = [
   ...timeTools,
+  ...undoTools,
   ...leaveTools,
   ...referenceTools,
   ...workTools,
