@@ -144,7 +144,7 @@ function statusUpdate(_args: Obj, result: Obj): JournalChange | undefined {
 const deleted =
   (object: (args: Obj) => ObjectKind, key = 'deleted'): Mapping =>
   (args, result) => {
-    const d = isObj(result[key]) ? (result[key] as Obj) : undefined;
+    const d = isObj(result[key]) ? result[key] : undefined;
     const id = num(d?.id);
     if (!d || id === undefined) return undefined;
     return { kind: 'delete', object: object(args), id, name: str(d.name) ?? String(id) };
