@@ -94,6 +94,13 @@ export default tseslint.config(
     'src/domain/ may not import MCP (the SDK, tools, resources, prompts, transports, server), the CLI or the simulator',
     ['^@modelcontextprotocol/sdk(?:/|$)'],
   ),
+  // The undo journal is like the domain: MCP-free (src/tools adapts it), so it can be tested without a server.
+  ...boundary(
+    'src/journal',
+    (up) => `^${up}(?:(?:tools|resources|prompts|transports|simulator)(?:/|$)|(?:server|cli)\\.js$)`,
+    'src/journal/ may not import MCP (the SDK, tools, resources, prompts, transports, server), the CLI or the simulator',
+    ['^@modelcontextprotocol/sdk(?:/|$)'],
+  ),
   // The simulator stands in for a real actiTIME: sharing the client's or the server's code would hide bugs.
   ...boundary(
     'src/simulator',

@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -10,5 +13,7 @@ export default defineConfig({
     // the simulator's log, the client's own decisions); how fast things run is `npm run bench`'s business.
     maxWorkers: 2,
     pool: 'forks',
+    // Write tools journal their changes (issue 10); tests that name no ACTITIME_JOURNAL keep theirs out of ~.
+    env: { XDG_STATE_HOME: join(tmpdir(), 'actitime-mcp-test-state') },
   },
 });

@@ -14,12 +14,15 @@ import {
 import type { CallScope } from './actitime/call-scope.js';
 import { TimeoutError } from './actitime/errors.js';
 import { capUntrusted } from './domain/sanitize.js';
+import { recordsFor } from './journal/records.js';
+import { Journal, journalPath, journalUrl, type JournalKey } from './journal/store.js';
+import { JOURNAL_TEXT } from './journal/text.js';
 import { registerPrompts } from './prompts/index.js';
 import { registerResources } from './resources/index.js';
 import { ConfirmTokens } from './tools/confirm-tokens.js';
 import { createToolContext, SessionLookups, type ServerContext, type UserAnswer } from './tools/context.js';
 import { annotationsOf, strictInput, type AnyTool } from './tools/define.js';
-import { formatError, formatSuccess, zodErrorBody } from './tools/format.js';
+import { formatError, formatSuccess, zodErrorBody, type ToolResult } from './tools/format.js';
 import { listedSchema } from './tools/list-schema.js';
 import { instructionsFor, selectTools } from './tools/registry.js';
 import { VERSION } from './config.js';
@@ -76,6 +79,7 @@ export function buildServer(ctx: ServerContext, options: BuildServerOptions = {}
 
   const lookups = new SessionLookups(ctx.client);
   const tokens = new ConfirmTokens(ctx.now ?? Date.now);
+  const journal = openJournal(ctx);
 
   /**
    * Replaces the SDK's tools/call handler, which would answer invalid arguments with its own plain-text
@@ -122,12 +126,21 @@ export function buildServer(ctx: ServerContext, options: BuildServerOptions = {}
         return 'no_answer';
       }
     };
-    const toolCtx = createToolContext(ctx, lookups, { ...extra, signal: scope.signal, askUser, tokens });
+    const note: Record<string, unknown> = {};
+    const toolCtx = createToolContext(ctx, lookups, {
+      ...extra,
+      signal: scope.signal,
+      askUser,
+      tokens,
+      ...(journal === undefined ? {} : { journal }),
+      noteForJournal: (n) => Object.assign(note, n),
+    });
     const started = Date.now();
     try {
       const result = await withinDeadline(tool.handler(parsed.data, toolCtx), scope);
       ctx.logger.debug(`tool ${name} succeeded`, { ms: Date.now() - started });
-      return formatSuccess(name, result, tool.outputSchema, ctx.logger);
+      const journaled = tool.access === 'read' ? result : journalWrite(name, parsed.data, result, note);
+      return withJournalNote(formatSuccess(name, journaled, tool.outputSchema, ctx.logger), journaled);
     } catch (err) {
       ctx.logger.debug(`tool ${name} failed`, { ms: Date.now() - started, kind: errorKind(err) });
       return formatError(name, err, ctx.logger);
@@ -136,11 +149,60 @@ export function buildServer(ctx: ServerContext, options: BuildServerOptions = {}
     }
   });
 
+  /**
+   * Appends the journal records of a successful write (src/journal/records.ts). A journal that cannot be
+   * written never undoes the actiTIME write: the result then says the change is not undoable.
+   */
+  function journalWrite(
+    name: string,
+    args: unknown,
+    result: unknown,
+    note: Record<string, unknown>,
+  ): unknown {
+    if (journal === undefined) return result;
+    try {
+      journal.store.append(journal.key, recordsFor(name, args, result, note));
+      return result;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      ctx.logger.warn('journal not written', { tool: name, error: String(err) });
+      const reason = `the journal file could not be written${typeof code === 'string' ? ` (${code})` : ''}`;
+      return typeof result === 'object' && result !== null
+        ? { ...result, journal: JOURNAL_TEXT.notRecorded(reason) }
+        : result;
+    }
+  }
+
   registerResources(server, ctx);
   registerPrompts(server, ctx);
   return server;
 }
 
+/** The journal named by ACTITIME_JOURNAL (or the default one), keyed by this server's URL and user. */
+function openJournal(ctx: ServerContext): { store: Journal; key: JournalKey } | undefined {
+  if (ctx.journal !== undefined) return ctx.journal ?? undefined;
+  const file = journalPath(ctx.config.journal);
+  if (file === undefined) return undefined;
+  return {
+    store: new Journal(file, ctx.now ? { now: ctx.now } : {}),
+    key: { url: journalUrl(ctx.config.client.baseUrl), user: ctx.config.client.username },
+  };
+}
+
+/**
+ * A strict output schema drops the `journal` note from the structured result; the note then follows as a second
+ * text item, so the result still says the change is not undoable without growing every schema in tools/list.
+ */
+function withJournalNote(formatted: ToolResult, result: unknown): ToolResult {
+  const note = (result as { journal?: unknown } | null)?.journal;
+  if (typeof note !== 'string' || formatted.isError || formatted.structuredContent?.journal === note) {
+    return formatted;
+  }
+  return {
+    ...formatted,
+    content: [...formatted.content, { type: 'text', text: JSON.stringify({ journal: note }) }],
+  };
+}
 /** Longest a handler may run past its deadline before the call is answered without it. */
 const DEADLINE_GRACE_MS = 1000;
 

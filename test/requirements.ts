@@ -106,6 +106,20 @@ export const REQUIREMENTS: Record<string, string> = {
   'REL-DR-02':
     'doctor --write-probe puts back what it changed (cell minutes and comment, probe subscription)',
   'REL-DR-03': 'doctor names each quirk switch it can observe, and reports the default simulator as ok',
+  'REL-UN-01':
+    'undo journal: log_time add undone exactly by one negative delta; journal file 0600 in a 0700 dir',
+  'REL-UN-02': 'undo of a log_time set restores the previous value (and comment when known, else says so)',
+  'REL-UN-03': 'an undo is journaled; undoing it redoes',
+  'REL-UN-04': 'undo after someone else changed the cell: conflict with current vs expected, nothing written',
+  'REL-UN-05': 'log_leave_time add and set are undone',
+  'REL-UN-06': 'undo of a create deletes it, and refuses when time was logged on it since',
+  'REL-UN-07': 'undo of update_work_item restores the previous fields',
+  'REL-UN-08': 'list_recent_changes lists this server’s changes; unknown ids are not_found',
+  'REL-UN-09': 'the journal survives a restart and is keyed by actiTIME URL and user',
+  'REL-UN-10': 'ACTITIME_JOURNAL=off: the undo tools say there is no journal',
+  'REL-UN-11': 'an unwritable journal never loses the write; the result says it is not undoable',
+  'REL-UN-12': 'the journal is bounded: rotation to .1, one kept',
+  'REL-UN-13': 'a plan applied after a concurrent change journals only the cells it wrote',
   'REL-QK-01':
     'every tool works under each simulator quirk profile: the alternative is tolerated, never fatal',
 };

@@ -9,6 +9,7 @@ import { getMe } from '../actitime/resources/users.js';
 import type { Info, User } from '../actitime/schemas.js';
 import { raceAbort } from '../actitime/signals.js';
 import type { ServerConfig } from '../config.js';
+import type { Journal, JournalKey } from '../journal/store.js';
 import type { Logger } from '../logger.js';
 import { ConfirmTokens } from './confirm-tokens.js';
 
@@ -44,6 +45,10 @@ export interface ToolContext {
   askUser(message: string): Promise<UserAnswer>;
   /** Confirmation and plan tokens of this MCP session (confirm-tokens.ts). */
   tokens: ConfirmTokens;
+  /** The undo journal and whose changes it holds; undefined when ACTITIME_JOURNAL=off. */
+  journal?: { store: Journal; key: JournalKey };
+  /** Hands the journal what a write's result does not show (e.g. the previous fields); a no-op without one. */
+  noteForJournal(note: Record<string, unknown>): void;
 }
 
 export type UserAnswer = 'accept' | 'decline' | 'cancel' | 'no_answer' | 'unsupported';
@@ -62,6 +67,8 @@ export interface ServerContext {
   logger: Logger;
   /** Clock for "today", "last week"…; default Date.now. */
   now?: () => number;
+  /** The undo journal instead of the one ACTITIME_JOURNAL names (tests); null = none. */
+  journal?: { store: Journal; key: JournalKey } | null;
 }
 
 /** The parts of the SDK's RequestHandlerExtra a tool context is built from. */
@@ -76,6 +83,10 @@ export interface CallExtra {
   askUser?: (message: string) => Promise<UserAnswer>;
   /** The session's token store; a fresh one when absent (tests that build a context by hand). */
   tokens?: ConfirmTokens;
+  /** The server's journal (server.ts); absent = none. */
+  journal?: { store: Journal; key: JournalKey };
+  /** Collects the call's notes for the journal (server.ts). */
+  noteForJournal?: (note: Record<string, unknown>) => void;
 }
 
 /** How long session lookups (me, settings, calendar) are trusted before being read again. */
@@ -194,5 +205,7 @@ export function createToolContext(
     now,
     askUser: extra.askUser ?? (() => Promise.resolve('unsupported' as const)),
     tokens: extra.tokens ?? new ConfirmTokens(now),
+    ...(extra.journal === undefined ? {} : { journal: extra.journal }),
+    noteForJournal: extra.noteForJournal ?? (() => undefined),
   };
 }

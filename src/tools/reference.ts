@@ -75,7 +75,8 @@ const Input = z.object({
  * fields are listed in the description; Settings and ItemOut above type what the handler builds.
  */
 const Output = z.object({
-  kind: z.enum(REFERENCE_KINDS),
+  // The kinds are listed once, in the input schema (tools/list size budget).
+  kind: z.string(),
   settings: z.looseObject({}).optional(),
   items: z.array(z.looseObject({ id: z.number(), name: z.string() })).optional(),
   count: z.number().optional(),
@@ -124,13 +125,9 @@ export const getReferenceData = defineTool({
   name: 'get_reference_data',
   title: 'Reference data',
   description:
-    'Read actiTIME settings or one reference list (ids and names other tools accept). kind=settings returns ' +
-    'settings {company, names (what this company calls customer/project/task/department: singular, plural), ' +
-    'weekStart (0 = Sunday), weekStartName, currency, decimalSeparator, timeFormat, clockFormat, features, ' +
-    'limits {maxBatchSize, maxQueryLimit}, actiTimeUrl}. Other kinds return items {id, name, default, archived} ' +
-    'and count: leave_types (+ balance PTO/Sick/None, rateFactor), types_of_work (+ billable, rate when ' +
-    'visible), departments, time_zone_groups (+ timeZoneId, IANA), workflow_statuses (+ type open/completed). ' +
-    'Archived leave types and types of work are left out unless includeArchived is true.',
+    'Returns settings (kind=settings: company, weekStart 0 = Sunday, currency, formats, limits) or items ' +
+    '{id, name, default, archived} of leave_types, types_of_work, departments, time_zone_groups, ' +
+    'workflow_statuses; archived only with includeArchived.',
   toolset: 'reference',
   access: 'read',
   inputSchema: Input,

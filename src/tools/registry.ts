@@ -9,6 +9,7 @@ import { leaveTools } from './leave.js';
 import { referenceTools } from './reference.js';
 import { summaryTools } from './summary.js';
 import { timeTools } from './time.js';
+import { undoTools } from './undo.js';
 import { userTools } from './users.js';
 import { workflowTools } from './workflow.js';
 import { workTools } from './work.js';
@@ -16,6 +17,7 @@ import { workTools } from './work.js';
 export const ALL_TOOLS: readonly AnyTool[] = [
   ...timeTools,
   ...summaryTools,
+  ...undoTools,
   ...leaveTools,
   ...referenceTools,
   ...workTools,

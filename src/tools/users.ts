@@ -139,8 +139,8 @@ export const getUserTool = defineTool({
   name: 'get_user',
   title: 'Get user',
   description:
-    'Read a user (id, username or name; default: you). Returns department, time zone, hire dates, state; ' +
-    'with schedule (a period, e.g. "this week") minutes per day; with assignments the assigned projects.',
+    'Returns a user (id, username or name; default you); schedule (a period): minutes per day; ' +
+    'assignments: projects.',
   toolset: 'users',
   access: 'read',
   inputSchema: z.object({
@@ -171,8 +171,7 @@ export const listUsersTool = defineTool({
   name: 'list_users',
   title: 'List users',
   description:
-    'List users you may see, filtered by name words, department, time-zone group (id or name) or active. ' +
-    'Returns compact users; if hasMore, call again with offset = nextOffset.',
+    'Returns users by name words, department, time-zone group or active; paged by offset = nextOffset.',
   toolset: 'users',
   access: 'read',
   inputSchema: z.object({

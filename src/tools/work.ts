@@ -788,6 +788,8 @@ export const updateWorkItem = defineTool({
     // Unarchiving by name has to find the archived object.
     const includeArchived = args.includeArchived || changes.archived === false;
     const before = await loadWorkItem(ctx, kind, args.ref, includeArchived);
+    // The undo journal restores ids (customerId, projectId, workflowStatusId…), which `before` below shows as names.
+    ctx.noteForJournal({ previous: before });
     const opts = { signal: ctx.signal };
 
     let after: WorkItemOut;

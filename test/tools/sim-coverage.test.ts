@@ -29,6 +29,8 @@ interface Case {
 }
 
 const SPACESHIP = 'Big Bang Company / Spaceship building';
+/** Tools that answer from this server's own state, sending nothing to actiTIME. */
+const LOCAL_ONLY = new Set(['list_recent_changes']);
 const CUSTOMER = 'SIM-01 Coverage Ltd';
 const PROJECT = `${CUSTOMER} / Coverage project`;
 const HOOK_URL = 'http://127.0.0.1:9/sim-01';
@@ -69,6 +71,9 @@ const CASES: Record<string, Case[]> = {
     { args: { period: 'last week', groupBy: ['project', 'user'] } },
     { args: { groupBy: ['typeOfWork', 'week'], users: ['trainee'], customers: ['Big Bang Company'] } },
   ],
+  list_recent_changes: [{ args: { limit: 5 } }],
+  // The newest change of this run (or a conflict/refusal if the object moved on): a result either way.
+  undo_change: [{ args: { change: 'last' } }],
   get_leave_time: [
     { args: { period: `${week(-6)}..${TODAY}`, leaveTypes: ['Vacation'], users: ['jsmith'] } },
   ],
@@ -226,7 +231,8 @@ describe.each(PROFILES)(
           seen.set(name, result.structuredContent as Json);
         }
         const sent = w.sim.requests.slice(from);
-        expect(sent.length, `${name} reached the simulator`).toBeGreaterThan(0);
+        // list_recent_changes reads this server's own journal only.
+        if (!LOCAL_ONLY.has(name)) expect(sent.length, `${name} reached the simulator`).toBeGreaterThan(0);
       });
     }
 
