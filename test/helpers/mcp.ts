@@ -168,7 +168,13 @@ export function ensureBuilt(): void {
 
 /** A minimal environment for a child: no ACTITIME_* or other variables leak in from the test runner. */
 export function childEnv(env: Record<string, string | undefined> = {}): Record<string, string> {
-  const base: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
+  // XDG_STATE_HOME (vitest.config.ts) keeps the spawned servers' undo journals out of the user's home.
+  const base: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    XDG_STATE_HOME: process.env.XDG_STATE_HOME,
+    ...env,
+  };
   return Object.fromEntries(Object.entries(base).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
