@@ -26,7 +26,8 @@ export function canonicalArgs(args: Record<string, unknown>): string {
   return stable(rest);
 }
 
-function stable(v: unknown): string {
+/** JSON with object keys sorted at every depth: equal values give equal text. */
+export function stable(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
   if (v !== null && typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>)

@@ -29,6 +29,7 @@ import {
   type NotApplied,
 } from './confirm-text.js';
 import type { ToolContext } from './context.js';
+import { stable } from './confirm-tokens.js';
 
 /** What a change affects, as shown to the user and returned with every non-applied result. */
 export interface Impact {
@@ -88,17 +89,6 @@ export const confirmOutput = {
 /** A short stable hash of any JSON value (keys sorted). */
 export function fingerprintOf(value: unknown): string {
   return createHash('sha256').update(stable(value)).digest('base64url').slice(0, 22);
-}
-
-function stable(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>)
-      .filter(([, x]) => x !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${stable(x)}`).join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
 }
 
 /** Whether the configured policy confirms a change of this level at all. */

@@ -6,52 +6,13 @@ import { z } from 'zod';
 
 import { listAllTimetrack } from '../actitime/resources/timetrack.js';
 import type { User } from '../actitime/schemas.js';
-import { resolveCustomer, resolveProject, resolveTask, type Ref } from '../domain/resolve.js';
 import { GROUP_KEYS, summarizeTime, type GroupKey, type SummaryTask } from '../domain/summary.js';
 import { nameOf } from '../domain/timesheet.js';
-import { withWorkIndex } from '../domain/work-index.js';
-import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';
-import { echo, Obj, periodFor, periodInput, resolveUsers, Rows } from './time.js';
+import { echo, Obj, periodFor, periodInput, Rows, timeFilters } from './time.js';
 import { refInput } from './work.js';
 
 const Refs = z.array(refInput()).max(50);
-
-/** The users, tasks, projects and customers a time read is narrowed to, as ids (undefined = no filter). */
-export async function timeFilters(
-  ctx: ToolContext,
-  args: { users?: Ref[]; tasks?: Ref[]; projects?: Ref[]; customers?: Ref[] },
-) {
-  const each = async <T>(
-    refs: Ref[] | undefined,
-    field: string,
-    f: (ref: Ref, field: string) => Promise<T>,
-  ) => (refs === undefined ? undefined : Promise.all(refs.map((r, i) => f(r, `${field}[${i}]`))));
-  const work = await withWorkIndex(ctx, [
-    ...(args.tasks ?? []),
-    ...(args.projects ?? []),
-    ...(args.customers ?? []),
-  ]);
-  const [users, tasks, projects, customers] = await Promise.all([
-    args.users === undefined ? undefined : resolveUsers(ctx, args.users),
-    each(args.tasks, 'tasks', (ref, field) => resolveTask(work, ref, { field, includeArchived: true })),
-    each(args.projects, 'projects', (ref, field) =>
-      resolveProject(work, ref, { field, includeArchived: true }),
-    ),
-    each(args.customers, 'customers', (ref, field) =>
-      resolveCustomer(work, ref, { field, includeArchived: true }),
-    ),
-  ]);
-  return {
-    users,
-    query: {
-      ...(users ? { userIds: users.map((u) => u.id) } : {}),
-      ...(tasks ? { taskIds: tasks.map((t) => t.id) } : {}),
-      ...(projects ? { projectIds: projects.map((p) => p.id) } : {}),
-      ...(customers ? { customerIds: customers.map((c) => c.id) } : {}),
-    },
-  };
-}
 
 export const summarizeTimeTool = defineTool({
   name: 'summarize_time',

@@ -313,6 +313,42 @@ export const getTimesheet = defineTool({
   },
 });
 
+/** The users, tasks, projects and customers a time read is narrowed to, as ids (undefined = no filter). */
+export async function timeFilters(
+  ctx: ToolContext,
+  args: { users?: Ref[]; tasks?: Ref[]; projects?: Ref[]; customers?: Ref[] },
+) {
+  const each = async <T>(
+    refs: Ref[] | undefined,
+    field: string,
+    f: (ref: Ref, field: string) => Promise<T>,
+  ) => (refs === undefined ? undefined : Promise.all(refs.map((r, i) => f(r, `${field}[${i}]`))));
+  const work = await withWorkIndex(ctx, [
+    ...(args.tasks ?? []),
+    ...(args.projects ?? []),
+    ...(args.customers ?? []),
+  ]);
+  const [users, tasks, projects, customers] = await Promise.all([
+    args.users === undefined ? undefined : resolveUsers(ctx, args.users),
+    each(args.tasks, 'tasks', (ref, field) => resolveTask(work, ref, { field, includeArchived: true })),
+    each(args.projects, 'projects', (ref, field) =>
+      resolveProject(work, ref, { field, includeArchived: true }),
+    ),
+    each(args.customers, 'customers', (ref, field) =>
+      resolveCustomer(work, ref, { field, includeArchived: true }),
+    ),
+  ]);
+  return {
+    users,
+    query: {
+      ...(users ? { userIds: users.map((u) => u.id) } : {}),
+      ...(tasks ? { taskIds: tasks.map((t) => t.id) } : {}),
+      ...(projects ? { projectIds: projects.map((p) => p.id) } : {}),
+      ...(customers ? { customerIds: customers.map((c) => c.id) } : {}),
+    },
+  };
+}
+
 // ---- get_time_entries -------------------------------------------------------------------------------------
 
 export const getTimeEntries = defineTool({
@@ -337,36 +373,14 @@ export const getTimeEntries = defineTool({
   outputSchema: EntryListOutput,
   async handler(args, ctx) {
     const { period } = await periodFor(ctx, args.period ?? 'this week', 'period');
-    const each = async <T>(
-      refs: Ref[] | undefined,
-      field: string,
-      f: (ref: Ref, field: string) => Promise<T>,
-    ) => (refs === undefined ? undefined : Promise.all(refs.map((r, i) => f(r, `${field}[${i}]`))));
-    const work = await withWorkIndex(ctx, [
-      ...(args.tasks ?? []),
-      ...(args.projects ?? []),
-      ...(args.customers ?? []),
-    ]);
-    const [users, tasks, projects, customers] = await Promise.all([
-      args.users === undefined ? undefined : resolveUsers(ctx, args.users),
-      each(args.tasks, 'tasks', (ref, field) => resolveTask(work, ref, { field, includeArchived: true })),
-      each(args.projects, 'projects', (ref, field) =>
-        resolveProject(work, ref, { field, includeArchived: true }),
-      ),
-      each(args.customers, 'customers', (ref, field) =>
-        resolveCustomer(work, ref, { field, includeArchived: true }),
-      ),
-    ]);
+    const { users, query } = await timeFilters(ctx, args);
     const limit = args.limit ?? 200;
     const page = await listTimetrack(
       ctx.client,
       {
         dateFrom: period.from,
         dateTo: period.to,
-        ...(users ? { userIds: users.map((u) => u.id) } : {}),
-        ...(tasks ? { taskIds: tasks.map((t) => t.id) } : {}),
-        ...(projects ? { projectIds: projects.map((p) => p.id) } : {}),
-        ...(customers ? { customerIds: customers.map((c) => c.id) } : {}),
+        ...query,
         ...(args.approved === undefined ? {} : { approved: args.approved }),
         stopAfter: limit,
         includeReferenced: ['users', 'tasks'],
