@@ -63,3 +63,10 @@ function hours(minutes: number): string {
   const m = minutes % 60;
   return h === 0 ? `${m} min` : m === 0 ? `${h} h` : `${h} h ${m} min`;
 }
+
+/** A delete that actiTIME would refuse for its approved time is refused before the user is asked. */
+export const APPROVED_TIME_TEXT = {
+  message: (weeks: number) =>
+    `it holds approved time (${weeks} user-week${weeks === 1 ? '' : 's'}); nothing was deleted and nobody was asked`,
+  hint: 'ask the user whether those approvals may be revoked; if so, call again with revokeApprovedWeeks: true',
+};

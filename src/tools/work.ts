@@ -66,6 +66,8 @@ import {
   heldOutput,
   workItemDeleteImpact,
 } from './confirm.js';
+import { APPROVED_TIME_TEXT } from './confirm-text.js';
+import { ToolError } from '../domain/errors.js';
 import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';
 import { optionalPart } from './optional-part.js';
@@ -906,7 +908,24 @@ export const deleteWorkItem = defineTool({
     const { kind } = args;
     const item = await loadWorkItem(ctx, kind, args.ref, args.includeArchived);
     const target = { kind, id: item.id, name: item.name, path: item.path };
-    const assess = () => workItemDeleteImpact(ctx, target);
+    // The first assessment also serves the approved-time check; every later one reads afresh.
+    let first: ReturnType<typeof workItemDeleteImpact> | undefined;
+    const assess = () => {
+      const next = first ?? workItemDeleteImpact(ctx, target);
+      first = undefined;
+      return next;
+    };
+    if (!args.revokeApprovedWeeks) {
+      first = workItemDeleteImpact(ctx, target);
+      const weeks = (await first).impact.approvedWeeks ?? 0;
+      // actiTIME would refuse the delete after the user said yes: refuse it before asking.
+      if (weeks > 0) {
+        throw new ToolError('conflict', APPROVED_TIME_TEXT.message(weeks), {
+          field: 'revokeApprovedWeeks',
+          hint: APPROVED_TIME_TEXT.hint,
+        });
+      }
+    }
     const step = await confirmStep(ctx, 'delete_work_item', args, 'destructive', assess);
     if (!step.proceed) return step.result;
     // What goes with it is read before deleting, also when nothing asked first (policy never).

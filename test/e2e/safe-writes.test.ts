@@ -83,15 +83,16 @@ describe('issue 10 acceptance: a client with elicitation', () => {
     });
     await client.connect(transport);
     try {
+      await call(client, 'create_project', { name: 'Apollo', customer: 'Big Bang Company' });
       const out = await call(client, 'delete_work_item', {
         kind: 'project',
-        ref: 'Big Bang Company / Flight testing',
+        ref: 'Big Bang Company / Apollo',
       });
       expect(out.status).toBe('declined');
       expect(questions).toHaveLength(1);
-      expect(questions[0]).toMatch(/Flight testing/);
+      expect(questions[0]).toMatch(/Apollo/);
       const still = await call(client, 'search_projects', { customer: 'Big Bang Company' });
-      expect(JSON.stringify(still)).toMatch(/Flight testing/);
+      expect(JSON.stringify(still)).toMatch(/Apollo/);
     } finally {
       await client.close();
     }

@@ -251,7 +251,11 @@ describe('SEC-CF-02 a client without elicitation confirms with a token', () => {
   });
 
   it('approved weeks are counted in the impact (Star map holds approved time)', async () => {
-    const out = await call(c, 'delete_work_item', { kind: 'project', ref: 'Star map' });
+    const out = await call(c, 'delete_work_item', {
+      kind: 'project',
+      ref: 'Star map',
+      revokeApprovedWeeks: true,
+    });
     expect(out.status).toBe('confirmation_required');
     expect((out.impact as Json).approvedWeeks).toBeGreaterThan(0);
     expect(deletes()).toEqual([]);

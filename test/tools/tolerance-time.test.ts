@@ -193,10 +193,11 @@ describe('REL-QK-01 one generic key for every validation error (generic-errors)'
     });
   });
 
-  it('REL-QK-01 approved time on delete: the hint names revokeApprovedWeeks though the key is generic', async () => {
+  it('REL-QK-01 approved time on delete is refused before asking, whatever the keys: the hint names revokeApprovedWeeks', async () => {
     const error = await refusal(c, 'delete_work_item', { kind: 'project', ref: 10 });
-    expect(error).toMatchObject({ status: 400, key: 'api.error.bad_request', field: 'revokeApprovedWeeks' });
+    expect(error).toMatchObject({ kind: 'conflict', field: 'revokeApprovedWeeks' });
     expect(error.hint).toMatch(/revokeApprovedWeeks: true/);
+    expect(sim.requests.filter((r) => r.method === 'DELETE')).toEqual([]);
   });
 });
 

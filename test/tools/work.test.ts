@@ -388,13 +388,12 @@ describe('work tools against the simulator (SEC-OUT-05)', () => {
   });
 
   describe('delete_work_item', () => {
-    it('approved time blocks the delete (key visible, field revokeApprovedWeeks); with it, deletes and names the cascade', async () => {
+    it('approved time blocks the delete before anything is sent (field revokeApprovedWeeks); with it, deletes and names the cascade', async () => {
+      sim.clearRequests();
       const refused = await fail(admin, 'delete_work_item', { kind: 'project', ref: 'Star map' });
-      expect(refused).toMatchObject({
-        status: 400,
-        key: 'api.error.approved_time_exists',
-        field: 'revokeApprovedWeeks',
-      });
+      expect(refused).toMatchObject({ kind: 'conflict', field: 'revokeApprovedWeeks' });
+      expect(refused.message).toMatch(/approved time \(\d+ user-weeks?\); nothing was deleted/);
+      expect(writes(sim)).toEqual([]);
       expect(sim.store.projects.has(10)).toBe(true);
       const taskCount = [...sim.store.tasks.values()].filter((t) => t.projectId === 10).length;
 
