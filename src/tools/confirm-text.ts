@@ -32,17 +32,28 @@ export function questionText(summary: string): string {
   return `${summary}. Apply this change?`;
 }
 
-/** One line on what a change affects, e.g. "Delete project X: 3 tasks, 600 min logged time, 1 approved week". */
-export function summaryText(impact: {
+/** What a change affects, as shown to the user and returned with every non-applied result. */
+export interface Impact {
+  [key: string]: unknown;
+  /** "Delete project", "Create customer"… */
   action: string;
+  /** The object's path, e.g. "Big Bang Company / Spaceship building". */
   path?: string;
+  /** Child projects and tasks that go with it. */
   projects?: number;
   tasks?: number;
+  /** Minutes of logged time that go with it (the time the caller can see). */
   minutes?: number;
+  /** User-weeks whose approval a delete would revoke. */
   approvedWeeks?: number;
+  /** Set when a count was capped: the real numbers are at least these. */
   countsAreMinimums?: boolean;
+  /** For writes: what will be created or changed. */
   changes?: Record<string, unknown>;
-}): string {
+}
+
+/** One line on what a change affects, e.g. "Delete project X: 3 tasks, 600 min logged time, 1 approved week". */
+export function summaryText(impact: Impact): string {
   const head = impact.path === undefined ? impact.action : `${impact.action} "${impact.path}"`;
   const at = impact.countsAreMinimums ? 'at least ' : '';
   const parts: string[] = [];

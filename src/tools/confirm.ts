@@ -26,30 +26,13 @@ import {
   REFUSAL_TEXT,
   summaryText,
   type ConfirmRefusal,
+  type Impact,
   type NotApplied,
 } from './confirm-text.js';
 import type { ToolContext } from './context.js';
 import { stable } from './confirm-tokens.js';
 
-/** What a change affects, as shown to the user and returned with every non-applied result. */
-export interface Impact {
-  [key: string]: unknown;
-  /** "Delete project", "Create customer"… */
-  action: string;
-  /** The object's path, e.g. "Big Bang Company / Spaceship building". */
-  path?: string;
-  /** Child projects and tasks that go with it. */
-  projects?: number;
-  tasks?: number;
-  /** Minutes of logged time that go with it (the time the caller can see). */
-  minutes?: number;
-  /** User-weeks whose approval a delete would revoke. */
-  approvedWeeks?: number;
-  /** Set when a count was capped: the real numbers are at least these. */
-  countsAreMinimums?: boolean;
-  /** For writes: what will be created or changed. */
-  changes?: Record<string, unknown>;
-}
+export type { Impact } from './confirm-text.js';
 
 export interface Assessment {
   impact: Impact;
