@@ -47,6 +47,7 @@ import {
   applyCellPlan,
   daySummaries,
   mergeCells,
+  settleRow,
   type CellOutcome,
   type CellPlan,
   type DaySummary,
@@ -349,20 +350,7 @@ export async function applyLogTimePlan(ctx: LogTimeContext, stored: StoredTimePl
   for (const e of entries) {
     if (e.status !== 'planned') continue;
     const key = cellKey(e.userId, e.date, e.taskId);
-    const o = byCell.get(key)!;
-    if (o.status === 'applied') {
-      e.status = 'applied';
-      if (lastOfCell.get(key) === e) e.after = o.after;
-    } else if (o.status === 'conflict') {
-      e.status = 'conflict';
-      delete e.after;
-      e.current = o.current;
-      e.expected = o.expected;
-    } else {
-      e.status = o.status;
-      delete e.after;
-      e.error = o.error;
-    }
+    settleRow(e, byCell.get(key)!, lastOfCell.get(key) === e);
   }
   return summarise(entries, stored.timeZone, false, daySummaries(entries, totals, stored));
 }

@@ -40,6 +40,33 @@ export type CellOutcome =
   | { status: 'conflict'; current: number; expected: number }
   | { status: 'refused' | 'not_applied' | 'maybe_applied'; error: EntryProblem };
 
+/** A planned row (an entry or a leave day) as its cell's outcome leaves it. */
+export interface SettledRow {
+  status: string;
+  after?: number;
+  current?: number;
+  expected?: number;
+  error?: EntryProblem;
+}
+
+/**
+ * Puts a cell's outcome on the planned row standing for it: applied keeps the row's `after` unless
+ * `afterFromCell` (the row is the cell's last step); a conflict shows current vs expected; anything else its
+ * problem. Only an applied row keeps an `after`.
+ */
+export function settleRow(row: SettledRow, o: CellOutcome, afterFromCell: boolean): void {
+  row.status = o.status;
+  if (o.status === 'applied') {
+    if (afterFromCell) row.after = o.after;
+    return;
+  }
+  delete row.after;
+  if (o.status === 'conflict') {
+    row.current = o.current;
+    row.expected = o.expected;
+  } else row.error = o.error;
+}
+
 export interface AppliedPlan {
   /** In the order of `plan.cells`. */
   outcomes: CellOutcome[];

@@ -23,7 +23,7 @@ import { LeaveCellSchema, type User } from '../actitime/schemas.js';
 import { durationInput, formatMinutes, MINUTES_PER_DAY } from '../domain/duration.js';
 import { batchOutcomeOf, failureOf, precheckProblem, type EntryProblem } from '../domain/log-time.js';
 import { eachDate } from '../domain/period.js';
-import { applyCellPlan, daySummaries, type CellPlan } from '../domain/plan.js';
+import { applyCellPlan, daySummaries, settleRow, type CellPlan } from '../domain/plan.js';
 import { resolveLeaveType, resolveUser } from '../domain/resolve.js';
 import { dayKey, leaveTotals, nameOf, scheduleByDate, timeTotals } from '../domain/timesheet.js';
 import type { ToolContext } from './context.js';
@@ -403,20 +403,7 @@ async function applyLeavePlan(ctx: ToolContext, stored: StoredLeavePlan) {
   const days = stored.view.days.map((d) => structuredClone(d));
   for (const d of days) {
     if (d.status !== 'planned') continue;
-    const o = byDate.get(d.date)!;
-    if (o.status === 'applied') {
-      d.status = 'applied';
-      d.after = o.after;
-    } else if (o.status === 'conflict') {
-      d.status = 'conflict';
-      delete d.after;
-      d.current = o.current;
-      d.expected = o.expected;
-    } else {
-      d.status = o.status;
-      delete d.after;
-      d.error = o.error;
-    }
+    settleRow(d, byDate.get(d.date)!, true);
   }
   // Days the plan did not write keep the totals just read.
   return leaveResult(
