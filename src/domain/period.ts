@@ -52,6 +52,8 @@ export const PERIOD_EXAMPLES =
   'today, yesterday, this/last/next week|month|quarter|year, last 7 days, since monday, friday, last ' +
   'friday, YYYY-MM-DD, 2026-W47, 2026-11, november, nov 2025, 2026-Q3, Q3, 2026, A..B or A to B';
 
+const DATE_HINT = 'use a date (YYYY-MM-DD), today, yesterday or a weekday (friday, last friday)';
+
 const MONTHS: Record<string, number> = {
   january: 1,
   jan: 1,
@@ -135,17 +137,16 @@ export function parsePeriod(spec: string, options: PeriodOptions): Period {
 /** Resolves a spec that names one day (`today`, `yesterday`, `friday`, `2026-11-20`) to `YYYY-MM-DD`. */
 export function resolveDate(spec: string, options: PeriodOptions): string {
   const field = options.field ?? 'date';
-  const period = parsePeriod(spec, { ...options, field });
-  if (period.days !== 1) {
-    throw new ToolError(
-      'validation',
-      `${field}: "${short(spec)}" is ${period.days} days, expected a single day`,
-      {
-        field,
-        hint: 'use a date (YYYY-MM-DD), today, yesterday or a weekday name',
-      },
-    );
+  let period: Period;
+  try {
+    period = parsePeriod(spec, { ...options, field });
+  } catch (err) {
+    // A day was asked for: the hint lists days, not the whole period grammar.
+    if (err instanceof ToolError && err.hint?.startsWith('use one of'))
+      throw notADay(spec, field, 'is not a date I understand');
+    throw err;
   }
+  if (period.days !== 1) throw notADay(spec, field, `is ${period.days} days, expected a single day`);
   return period.from;
 }
 
@@ -348,6 +349,10 @@ const year = (start: Day): [Day, Day] => [start, start.endOf('year').startOf('da
 const day = (date: string): Day => DateTime.fromISO(date, { zone: 'utc' });
 const iso = (d: Day): string => d.toISODate() ?? 'invalid';
 const short = (s: string): string => (s.length > 40 ? s.slice(0, 40) + '…' : s);
+
+function notADay(spec: string, field: string, what: string): ToolError {
+  return new ToolError('validation', `${field}: "${short(spec.trim())}" ${what}`, { field, hint: DATE_HINT });
+}
 
 function notUnderstood(spec: string, field: string): ToolError {
   return new ToolError('validation', `${field}: "${short(spec.trim())}" is not a period I understand`, {

@@ -3,6 +3,7 @@
  * enforces the permissions (Lock Time-Track, Manage Accounts & Permissions); these tools never take a password:
  * new users are invited and set their own (SEC-CR-06).
  */
+import { ARG } from './arg-text.js';
 import { z } from 'zod';
 
 import {
@@ -54,9 +55,9 @@ export const setTimetrackLock = defineTool({
   access: 'write',
   idempotent: true,
   inputSchema: z.object({
-    action: z.enum(['lock', 'unlock']),
-    period: z.string().min(1).max(64),
-    users: refList.optional(),
+    action: z.enum(['lock', 'unlock']).describe('lock or unlock'),
+    period: z.string().min(1).max(64).describe('e.g. "last month", "2026-11-01..2026-11-15"'),
+    users: refList.optional().describe('ids or names; default everyone'),
     confirm: confirmInput,
   }),
   outputSchema: z.looseObject({
@@ -198,13 +199,15 @@ export const createHookTool = defineTool({
   access: 'write',
   idempotent: false,
   inputSchema: z.object({
-    url: targetUrl,
-    event: z.enum(HOOK_EVENTS, { error: 'unknown event name (case-sensitive), e.g. task.create or *' }),
-    customers: refList.optional(),
-    projects: refList.optional(),
-    tasks: refList.optional(),
-    users: refList.optional(),
-    enabled: z.boolean().optional(),
+    url: targetUrl.describe('https address that receives the POSTs'),
+    event: z
+      .enum(HOOK_EVENTS, { error: 'unknown event name (case-sensitive), e.g. task.create or *' })
+      .describe('e.g. "timetrack.update"; * for all'),
+    customers: refList.optional().describe('only these customers (ids or names)'),
+    projects: refList.optional().describe('only these projects'),
+    tasks: refList.optional().describe('only these tasks'),
+    users: refList.optional().describe('only these users'),
+    enabled: z.boolean().optional().describe('default true'),
     confirm: confirmInput,
   }),
   outputSchema: z.looseObject({
@@ -243,7 +246,11 @@ export const deleteHookTool = defineTool({
   toolset: 'admin',
   access: 'destructive',
   idempotent: true,
-  inputSchema: z.object({ id: idInput().optional(), url: targetUrl.optional(), confirm: confirmInput }),
+  inputSchema: z.object({
+    id: idInput().optional().describe('subscription id'),
+    url: targetUrl.optional().describe('or: every subscription to this address'),
+    confirm: confirmInput,
+  }),
   outputSchema: z.looseObject({ removed: z.array(HookOut).optional(), ...confirmOutput }),
   async handler(args, ctx) {
     if ((args.id === undefined) === (args.url === undefined)) {
@@ -319,18 +326,18 @@ export const manageUser = defineTool({
   access: 'write',
   idempotent: false,
   inputSchema: z.object({
-    action: z.enum(['invite', 'update']),
+    action: z.enum(['invite', 'update']).describe('invite a new user or update one'),
     user: refInput('update: the user').optional(),
-    email: z.email().max(255).optional(),
-    username: person.optional(),
-    firstName: person.optional(),
-    middleName: person.optional(),
-    lastName: person.optional(),
-    department: refInput().optional(),
-    timeZoneGroup: refInput().optional(),
-    hired: dateOrNull.optional(),
-    releaseDate: dateOrNull.optional(),
-    active: z.boolean().optional(),
+    email: z.email().max(255).optional().describe('invite: required'),
+    username: person.optional().describe('login name'),
+    firstName: person.optional().describe('given name'),
+    middleName: person.optional().describe('middle name'),
+    lastName: person.optional().describe('family name'),
+    department: refInput().optional().describe(ARG.department),
+    timeZoneGroup: refInput().optional().describe('id or name'),
+    hired: dateOrNull.optional().describe('YYYY-MM-DD; null clears'),
+    releaseDate: dateOrNull.optional().describe('YYYY-MM-DD; null clears'),
+    active: z.boolean().optional().describe('false deactivates'),
     confirm: confirmInput,
   }),
   outputSchema: z.looseObject({ action: z.string().optional(), user: UserCore.optional(), ...heldOutput }),

@@ -12,6 +12,7 @@
  *   while they were asked); decline, cancel or no answer change nothing and the result says so;
  * - a client without elicitation gets `confirmation_required` with the impact and a `confirmToken`.
  */
+import { ARG } from './arg-text.js';
 import { createHash } from 'node:crypto';
 
 import { z } from 'zod';
@@ -57,7 +58,7 @@ export type ConfirmStep =
 export type ChangeLevel = 'destructive' | 'write';
 
 /** The optional `confirm` argument every confirmable tool takes. */
-export const confirmInput = z.string().optional();
+export const confirmInput = z.string().optional().describe(ARG.confirm);
 
 /**
  * The output-schema fields of a confirmable tool; extra keys (reason, message) pass because output schemas are

@@ -50,25 +50,40 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
   return tool;
 }
 
+/** MCP tool annotations; an absent hint means the spec's default (below). */
 export interface ToolAnnotations {
-  title: string;
-  readOnlyHint: boolean;
-  destructiveHint: boolean;
-  idempotentHint: boolean;
-  openWorldHint: boolean;
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
 }
 
-/** The MCP annotations of a tool, all derived from `access` (and `idempotent` for changes). */
-export function annotationsOf(tool: Pick<AnyTool, 'title' | 'access' | 'idempotent'>): ToolAnnotations {
-  const read = tool.access === 'read';
+/** The defaults the MCP specification gives hints that are absent. */
+export const HINT_DEFAULTS: Required<ToolAnnotations> = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: false,
+  openWorldHint: true,
+};
+
+/**
+ * The MCP annotations of a tool, derived from `access` (and `idempotent` for changes). Only hints that differ
+ * from the spec's defaults are sent, because every tool's listing costs the model tokens on every turn; the
+ * title is the tool's top-level `title`. Every tool is open-world (an actiTIME whose data other people change:
+ * the default), destructiveHint is always explicit for changes since it is the hint hosts act on, and
+ * destructive/idempotent hints mean nothing for a read-only tool.
+ */
+export function annotationsOf(tool: Pick<AnyTool, 'access' | 'idempotent'>): ToolAnnotations {
+  if (tool.access === 'read') return { readOnlyHint: true };
   return {
-    title: tool.title,
-    readOnlyHint: read,
     destructiveHint: tool.access === 'destructive',
-    idempotentHint: read ? true : tool.idempotent === true,
-    // Every tool talks to an actiTIME server whose data other people change.
-    openWorldHint: true,
+    ...(tool.idempotent === true ? { idempotentHint: true } : {}),
   };
+}
+
+/** The hints a client reads from `annotationsOf`, defaults filled in. */
+export function effectiveHints(annotations: ToolAnnotations): Required<ToolAnnotations> {
+  return { ...HINT_DEFAULTS, ...annotations };
 }
 
 /**

@@ -116,13 +116,20 @@ export function zodErrorBody(err: z.ZodError): ErrorBody {
     return { field: path.length > 0 ? dotPath(path) : undefined, text };
   });
   const field = issues[0]?.field;
+  const first = err.issues[0];
+  // A check that knows what would be accepted (a period's grammar) says so instead of the generic hint.
+  const specific =
+    first?.code === 'custom' ? (first.params as { hint?: unknown } | undefined)?.hint : undefined;
   const message = issues.map((i) => (i.field === undefined ? i.text : `${i.field}: ${i.text}`)).join('; ');
   return {
     error: {
       kind: 'validation',
       message: capUntrusted(`invalid arguments: ${message}`, 600),
       ...(field === undefined ? {} : { field: capUntrusted(field, 100) }),
-      hint: 'fix the named argument and call again; see the tool’s input schema',
+      hint:
+        typeof specific === 'string'
+          ? ours(specific)
+          : 'fix the named argument and call again; see the tool’s input schema',
     },
   };
 }

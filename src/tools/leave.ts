@@ -38,6 +38,7 @@ import {
   unconfirmed,
 } from './plan-text.js';
 import { emulatedDeltaNote, UNREAD_AFTER_WRITE } from './error-text.js';
+import { ARG } from './arg-text.js';
 import { refInput } from './work.js';
 import {
   describeProblem,
@@ -63,15 +64,14 @@ export const getLeaveTime = defineTool({
   name: 'get_leave_time',
   title: 'Leave time',
   description:
-    'Leave for a period (default this month), by users (default all you can see) and leave types (names or ' +
-    'ids). Returns rows {date, userId, leaveTypeId, type, minutes}, user names, totals per type; whole days up ' +
-    'to 1000 rows, then hasMore and next. The API has no leave balances.',
+    'Leave taken, filtered. Returns rows {date, userId, leaveTypeId, type, minutes}, user names, totals per ' +
+    'type; whole days up to 1000 rows, then hasMore and next. The API has no leave balances.',
   toolset: 'leave',
   access: 'read',
   inputSchema: z.object({
-    period: periodInput().optional(),
-    users: Refs.optional(),
-    leaveTypes: Refs.optional(),
+    period: periodInput().optional().describe(ARG.period('this month')),
+    users: Refs.optional().describe(ARG.users),
+    leaveTypes: Refs.optional().describe('ids or names, e.g. ["Vacation"]'),
   }),
   outputSchema: EntryListOutput,
   async handler(args, ctx) {
@@ -180,25 +180,24 @@ export const logLeaveTime = defineTool({
   name: 'log_leave_time',
   title: 'Log leave time',
   description:
-    'Enter leave by type (e.g. Vacation) for a day or range (default today; user default you). duration: ' +
-    'minutes, "4h" or "full day" (scheduled time; mode then set). mode add (atomic) or set (0 clears); a range ' +
-    'writes scheduled days only; days over 24 h refused. dryRun returns planToken; confirm: token applies it. ' +
-    'Returns per day {date, weekday, before, after, total, scheduled, warnings, status, error}.',
+    'Enter leave of one type for a day or range (scheduled days only); add is atomic; days over 24 h are ' +
+    'refused. Returns per day {date, weekday, before, after, total, scheduled, warnings, status, error}.',
   toolset: 'leave',
   access: 'write',
   idempotent: false,
   inputSchema: z
     .object({
-      leaveType: Ref,
-      date: periodInput({ maxDays: LEAVE_MAX_DAYS }).optional(),
-      duration: z.union([
-        z.literal('full day'),
-        durationInput({ signed: true, allowZero: true, description: 'minutes or "4h"' }),
-      ]),
-      mode: z.enum(['add', 'set']).optional(),
-      user: Ref.optional(),
-      dryRun: z.boolean().optional(),
-      confirm: z.string().max(64).optional(),
+      leaveType: Ref.describe('id or name, e.g. "Vacation"'),
+      date: periodInput({ maxDays: LEAVE_MAX_DAYS })
+        .optional()
+        .describe('a day or range, e.g. "2026-12-21..2026-12-24"; default today'),
+      duration: z
+        .union([z.literal('full day'), durationInput({ signed: true, allowZero: true })])
+        .describe('per day: minutes, "4h" or "full day" (the scheduled time, as set)'),
+      mode: z.enum(['add', 'set']).optional().describe(ARG.mode),
+      user: Ref.optional().describe(ARG.user),
+      dryRun: z.boolean().optional().describe(ARG.dryRun),
+      confirm: z.string().max(64).optional().describe(ARG.confirm),
     })
     .superRefine((a, ctx) => {
       if (typeof a.duration !== 'number') return;

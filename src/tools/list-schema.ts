@@ -1,7 +1,8 @@
 /**
  * The JSON Schemas tools/list sends, without the parts that say nothing: the dialect URI (MCP assumes one; ours
  * use nothing draft-specific), and the empty `properties: {}`, `additionalProperties: {}` and `items: {}` that
- * zod writes for open objects and arrays. Every tool's schemas go to the model on every turn (the budget in
+ * zod writes for open objects and arrays, `propertyNames: {type: string}` (every JSON key is one), and
+ * `additionalProperties: false` and `required` on results. Every tool's schemas go to the model on every turn (the budget in
  * test/tools/budget.test.ts); the meaning is unchanged: an open object is still open.
  */
 import { z } from 'zod';
@@ -11,24 +12,38 @@ type Json = Record<string, unknown>;
 const isEmptyObject = (v: unknown): boolean =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
 
-export function compactSchema(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(compactSchema);
+const isStringType = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && Object.keys(v).length === 1 && (v as Json).type === 'string';
+
+export function compactSchema(node: unknown, io: 'input' | 'output' = 'input'): unknown {
+  if (Array.isArray(node)) return node.map((n) => compactSchema(n, io));
   if (typeof node !== 'object' || node === null) return node;
   const out: Json = {};
   for (const [key, value] of Object.entries(node as Json)) {
     if (key === '$schema') continue;
     if ((key === 'properties' || key === 'additionalProperties' || key === 'items') && isEmptyObject(value))
       continue;
+    // Text length limits are enforced on arrival with an error naming the field; listed, they only cost tokens.
+    if ((key === 'minLength' && value === 0) || (key === 'maxLength' && (node as Json).type === 'string'))
+      continue;
+    // zod writes a regular expression beside `format: email`; the format says it.
+    if (key === 'pattern' && (node as Json).format !== undefined) continue;
+    // JSON object keys are always strings.
+    if (key === 'propertyNames' && isStringType(value)) continue;
+    // A result's closed objects and always-present keys tell the model nothing it acts on; the description says
+    // what is returned. Arguments keep both (SEC-IN-01).
+    if (io === 'output' && ((key === 'additionalProperties' && value === false) || key === 'required'))
+      continue;
     // Property names are data, not schema keywords: only their schemas are compacted.
     out[key] =
       key === 'properties' || key === 'definitions' || key === '$defs'
-        ? Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, compactSchema(v)]))
-        : compactSchema(value);
+        ? Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, compactSchema(v, io)]))
+        : compactSchema(value, io);
   }
   return out;
 }
 
 /** A tool's input or output schema as tools/list sends it. */
 export function listedSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
-  return compactSchema(z.toJSONSchema(schema, { io, target: 'draft-7' })) as Json;
+  return compactSchema(z.toJSONSchema(schema, { io, target: 'draft-7' }), io) as Json;
 }

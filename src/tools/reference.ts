@@ -66,8 +66,8 @@ type ItemOut = {
 
 // The tool description lists the kinds and what each returns; the schemas stay terse (tools/list size budget).
 const Input = z.object({
-  kind: z.enum(REFERENCE_KINDS),
-  includeArchived: z.boolean().default(false),
+  kind: z.enum(REFERENCE_KINDS).describe('what to list'),
+  includeArchived: z.boolean().default(false).describe('also archived items'),
 });
 
 /**
@@ -125,9 +125,8 @@ export const getReferenceData = defineTool({
   name: 'get_reference_data',
   title: 'Reference data',
   description:
-    'Returns settings (kind=settings: company, weekStart 0 = Sunday, currency, formats, limits) or items ' +
-    '{id, name, default, archived} of leave_types, types_of_work, departments, time_zone_groups, ' +
-    'workflow_statuses; archived only with includeArchived.',
+    'Returns company settings (company, weekStart 0 = Sunday, currency, formats, limits) or the items {id, ' +
+    'name, default, archived} of a reference list.',
   toolset: 'reference',
   access: 'read',
   inputSchema: Input,

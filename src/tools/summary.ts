@@ -10,6 +10,7 @@ import { GROUP_KEYS, summarizeTime, type GroupKey, type SummaryTask } from '../d
 import { nameOf } from '../domain/timesheet.js';
 import { defineTool, type AnyTool } from './define.js';
 import { echo, Obj, periodFor, periodInput, Rows, timeFilters } from './time.js';
+import { ARG } from './arg-text.js';
 import { refInput } from './work.js';
 
 const Refs = z.array(refInput()).max(50);
@@ -18,18 +19,22 @@ export const summarizeTimeTool = defineTool({
   name: 'summarize_time',
   title: 'Summarize time',
   description:
-    'Totals of logged time for a period (default this month), grouped by 1–3 of user, customer, project, ' +
-    'task, typeOfWork, day, week (default project), filtered like get_time_entries. Returns rows {keys…, ' +
-    'minutes, hm, billable, nonBillable}, subtotals per first key, total.',
+    'Totals of logged time in one call, e.g. hours per project per person. Returns rows {keys…, minutes, hm, ' +
+    'billable, nonBillable}, subtotals per first key, total.',
   toolset: 'time',
   access: 'read',
   inputSchema: z.object({
-    period: periodInput().optional(),
-    groupBy: z.array(z.enum(GROUP_KEYS)).min(1).max(3).optional(),
-    users: Refs.optional(),
-    customers: Refs.optional(),
-    projects: Refs.optional(),
-    tasks: Refs.optional(),
+    period: periodInput().optional().describe(ARG.period('this month')),
+    groupBy: z
+      .array(z.enum(GROUP_KEYS))
+      .min(1)
+      .max(3)
+      .optional()
+      .describe('row keys in order, e.g. ["project", "user"]; default ["project"]'),
+    users: Refs.optional().describe(ARG.users),
+    customers: Refs.optional().describe(ARG.customers),
+    projects: Refs.optional().describe(ARG.projects),
+    tasks: Refs.optional().describe(ARG.tasks),
   }),
   outputSchema: z.object({
     period: Obj,

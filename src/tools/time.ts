@@ -35,6 +35,7 @@ import { buildTimesheet, nameOf } from '../domain/timesheet.js';
 import { withWorkIndex } from '../domain/work-index.js';
 import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';
+import { ARG } from './arg-text.js';
 import { refInput } from './work.js';
 import { errorBody } from './format.js';
 import { emulatedDeltaNote } from './error-text.js';
@@ -77,7 +78,12 @@ export function periodInput(opts: { single?: boolean; maxDays?: number } = {}) {
         else parsePeriod(spec, check);
       } catch (err) {
         if (!(err instanceof ToolError)) throw err;
-        ctx.addIssue({ code: 'custom', message: bare(err.message, field) });
+        // The specific hint ("use one of: …") travels with the issue to the validation error (format.ts).
+        ctx.addIssue({
+          code: 'custom',
+          message: bare(err.message, field),
+          ...(err.hint === undefined ? {} : { params: { hint: err.hint } }),
+        });
       }
     });
 }
@@ -174,12 +180,16 @@ const num = z.number();
 
 const Entry = z
   .object({
-    task: Ref,
-    date: periodInput({ single: true }).optional(),
-    duration: durationInput({ signed: true, allowZero: true, description: 'minutes or "1h30m"' }),
-    mode: z.enum(['add', 'set']).optional(),
-    comment: commentInput('"" clears').optional(),
-    user: Ref.optional(),
+    task: Ref.describe(ARG.task),
+    date: periodInput({ single: true }).optional().describe(ARG.date),
+    duration: durationInput({
+      signed: true,
+      allowZero: true,
+      description: 'minutes or "1h30m"; negative subtracts (add)',
+    }),
+    mode: z.enum(['add', 'set']).optional().describe(ARG.mode),
+    comment: commentInput('replaces the cell’s comment; "" clears').optional(),
+    user: Ref.optional().describe(ARG.user),
   })
   .superRefine((e, ctx) => {
     if ((e.mode ?? 'add') === 'add' && e.duration === 0)
@@ -192,19 +202,17 @@ export const logTimeTool = defineTool({
   name: 'log_time',
   title: 'Log time',
   description:
-    'Add (default; atomic) or set (replaces; 0 clears) time. entries: 1–100 of {task: id, name or ' +
-    '"Customer / Project / Task"; date: YYYY-MM-DD, today, yesterday, friday; duration: 90 or "1h30m"; mode; ' +
-    'comment; user (default you)}. Ambiguous names write nothing; approved weeks, days over 24 h refused. ' +
-    'dryRun returns planToken; confirm: token applies it; a lowering set may return confirmation_required. ' +
-    'Returns per entry before, after, status (applied; refused; not_applied = safe to resend; maybe_applied = ' +
-    're-read; conflict), error; days {weekday, total, scheduled, warnings}.',
+    'Add (atomic) or set time on task-days. Ambiguous names write nothing; approved weeks and days over 24 h ' +
+    'are refused; a lowering set may return confirmation_required. Returns per entry before, after, status ' +
+    '(applied; refused; not_applied = safe to resend; maybe_applied = re-read; conflict), error; days ' +
+    '{weekday, total, scheduled, warnings}.',
   toolset: 'time',
   access: 'write',
   idempotent: false,
   inputSchema: z.object({
-    entries: z.array(Entry).min(1).max(100),
-    dryRun: z.boolean().optional(),
-    confirm: z.string().max(64).optional(),
+    entries: z.array(Entry).min(1).max(100).describe('the task-day cells to write'),
+    dryRun: z.boolean().optional().describe(ARG.dryRun),
+    confirm: z.string().max(64).optional().describe(ARG.confirm),
   }),
   outputSchema: z.object({
     entries: Rows,
@@ -285,14 +293,14 @@ export const getTimesheet = defineTool({
   name: 'get_timesheet',
   title: 'Timesheet',
   description:
-    'A user’s timesheet (default you) for a period (default this week, ≤ 62 days). Returns days {date, ' +
-    'scheduled, logged, leave, missing, overtime, hm, approved (null = unknown)}, tasks {path, minutes per day, ' +
-    'total}, projects, leave per type and totals, in minutes. locked is null: the API hides locks. The API cannot approve or reject.',
+    'A user’s day × task grid (≤ 62 days). Returns days {date, scheduled, logged, leave, missing, overtime, ' +
+    'approved (null = unknown)}, tasks {path, minutes per day, total}, projects, leave per type and totals. ' +
+    'locked is null: the API hides locks and cannot approve or reject.',
   toolset: 'time',
   access: 'read',
   inputSchema: z.object({
-    user: Ref.optional(),
-    period: periodInput({ maxDays: TIMESHEET_MAX_DAYS }).optional(),
+    user: Ref.optional().describe(ARG.user),
+    period: periodInput({ maxDays: TIMESHEET_MAX_DAYS }).optional().describe(ARG.period('this week')),
   }),
   outputSchema: z.object({
     user: Obj,
@@ -355,20 +363,19 @@ export const getTimeEntries = defineTool({
   name: 'get_time_entries',
   title: 'Time entries',
   description:
-    'Time-track rows for a period (default this week; e.g. last week, 2026-W47, 2026-11-02..2026-11-06), by ' +
-    'users (default all you can see), tasks, projects, customers (names or ids) and approved. Returns rows ' +
-    '{date, userId, taskId, task, minutes, comment, approved}, user names, totals; whole days up to limit ' +
-    '(200), then hasMore and next (the period for the rest).',
+    'Time-track rows, filtered. Returns rows {date, userId, taskId, task, minutes, comment, approved}, user ' +
+    'names, totals; whole days up to limit, then hasMore and next (the period for the rest). For totals use ' +
+    'summarize_time.',
   toolset: 'time',
   access: 'read',
   inputSchema: z.object({
-    period: periodInput().optional(),
-    users: Refs.optional(),
-    tasks: Refs.optional(),
-    projects: Refs.optional(),
-    customers: Refs.optional(),
-    approved: z.boolean().optional(),
-    limit: z.int().min(1).max(1000).optional(),
+    period: periodInput().optional().describe(ARG.period('this week')),
+    users: Refs.optional().describe(ARG.users),
+    tasks: Refs.optional().describe(ARG.tasks),
+    projects: Refs.optional().describe(ARG.projects),
+    customers: Refs.optional().describe(ARG.customers),
+    approved: z.boolean().optional().describe('only approved (true) or unapproved (false) weeks'),
+    limit: z.int().min(1).max(1000).optional().describe('rows; default 200'),
   }),
   outputSchema: EntryListOutput,
   async handler(args, ctx) {
@@ -447,16 +454,15 @@ export const findMissingTimeTool = defineTool({
   name: 'find_missing_time',
   title: 'Find missing time',
   description:
-    'Who logged less than scheduled (time + leave): users (or me), a department, or everyone active you can ' +
-    'see, for a period (default last week; days after today excluded). Returns users most missing first with ' +
-    'missing, hm and days {date, scheduled, logged, leave, missing}; people: everyone checked with their ' +
-    'totals; totals. Sends progress.',
+    'Who logged less than scheduled (time + leave), days after today excluded; default everyone active you ' +
+    'can see. Returns users most missing first with missing and days {date, scheduled, logged, leave, ' +
+    'missing}; people: everyone checked with their totals; totals. Sends progress.',
   toolset: 'time',
   access: 'read',
   inputSchema: z.object({
-    users: Refs.optional(),
-    department: Ref.optional(),
-    period: periodInput().optional(),
+    users: Refs.optional().describe(ARG.users),
+    department: Ref.optional().describe(ARG.department),
+    period: periodInput().optional().describe(ARG.period('last week')),
   }),
   outputSchema: z.object({
     period: Obj,

@@ -25,7 +25,7 @@ export const listRecentChanges = defineTool({
   toolset: 'time',
   access: 'read',
   // Tiny schemas: both tools are on by default, within the tools/list budget. limit is clamped to 1–50.
-  inputSchema: z.object({ limit: z.number().optional() }),
+  inputSchema: z.object({ limit: z.number().optional().describe('1–50; default 10') }),
   outputSchema: z.looseObject({ changes: z.unknown() }),
   async handler({ limit }, ctx) {
     const journal = journalOf(ctx);
@@ -54,11 +54,12 @@ export const listRecentChanges = defineTool({
 export const undoChange = defineTool({
   name: 'undo_change',
   title: 'Undo',
-  description: 'Undoes a change (id or "last") if unchanged since, else returns conflict; undo it to redo.',
+  description:
+    'Undoes one of your changes if nothing changed it since; undo the undo to redo. Returns what was restored.',
   toolset: 'time',
   access: 'write',
   idempotent: false,
-  inputSchema: z.object({ change: z.string().max(40) }),
+  inputSchema: z.object({ change: z.string().max(40).describe('a change id or "last"') }),
   outputSchema: z.looseObject({ status: z.unknown() }),
   async handler({ change }, ctx) {
     const journal = journalOf(ctx);

@@ -13,6 +13,7 @@ import { projectPath, resolveDepartment, resolveTimeZoneGroup, resolveUser } fro
 import type { ToolContext } from './context.js';
 import { optionalPart } from './optional-part.js';
 import { defineTool, type AnyTool } from './define.js';
+import { ARG } from './arg-text.js';
 import { compact, limitInput, num, offsetInput, refInput } from './work.js';
 
 /** Output: the stable core of a user; the other properties pass as extra keys. */
@@ -139,14 +140,14 @@ export const getUserTool = defineTool({
   name: 'get_user',
   title: 'Get user',
   description:
-    'Returns a user (id, username or name; default you); schedule (a period): minutes per day; ' +
-    'assignments: projects.',
+    'Returns a user’s profile; with schedule, their scheduled minutes per day; with assignments, their ' +
+    'projects.',
   toolset: 'users',
   access: 'read',
   inputSchema: z.object({
-    user: refInput().optional(),
-    schedule: z.string().min(1).max(64).optional(),
-    assignments: z.boolean().default(false),
+    user: refInput().optional().describe(ARG.user),
+    schedule: z.string().min(1).max(64).optional().describe('a period, e.g. "this week"'),
+    assignments: z.boolean().default(false).describe('also the projects they are assigned to'),
   }),
   outputSchema: z.looseObject({ user: UserCore }),
   async handler(args, ctx) {
@@ -170,17 +171,16 @@ export const getUserTool = defineTool({
 export const listUsersTool = defineTool({
   name: 'list_users',
   title: 'List users',
-  description:
-    'Returns users by name words, department, time-zone group or active; paged by offset = nextOffset.',
+  description: 'Returns users matching all filters, paged: hasMore and nextOffset.',
   toolset: 'users',
   access: 'read',
   inputSchema: z.object({
-    name: z.string().min(1).max(200).optional(),
-    department: refInput().optional(),
-    timeZoneGroup: refInput().optional(),
-    active: z.boolean().optional(),
-    limit: limitInput,
-    offset: offsetInput,
+    name: z.string().min(1).max(200).optional().describe('words in the name, e.g. "jane"'),
+    department: refInput().optional().describe(ARG.department),
+    timeZoneGroup: refInput().optional().describe('id or name'),
+    active: z.boolean().optional().describe('only active (true) or deactivated (false) users'),
+    limit: limitInput.describe(ARG.limit),
+    offset: offsetInput.describe(ARG.offset),
   }),
   outputSchema: z.object({ items: z.array(UserCore), hasMore: z.boolean(), nextOffset: num.optional() }),
   async handler(args, ctx) {

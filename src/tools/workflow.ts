@@ -51,10 +51,10 @@ export const manageWorkflowStatus = defineTool({
   // A create adds a status: repeating it is refused as a duplicate, but the tool may create, so not idempotent.
   idempotent: false,
   inputSchema: z.object({
-    action: z.enum(['create', 'update']),
+    action: z.enum(['create', 'update']).describe('create or update a status'),
     status: refInput('update: the status').optional(),
-    name: nameInput('').optional(),
-    type: StatusType.optional(),
+    name: nameInput('e.g. "In review"').optional(),
+    type: StatusType.optional().describe('open or completed'),
     confirm: confirmInput,
   }),
   // Held for confirmation, `status` is the string 'confirmation_required' (confirm.ts), not a status.
@@ -105,7 +105,7 @@ export const deleteWorkflowStatusTool = defineTool({
   toolset: 'workflow',
   access: 'destructive',
   idempotent: true,
-  inputSchema: z.object({ status: refInput(), confirm: confirmInput }),
+  inputSchema: z.object({ status: refInput('id or name'), confirm: confirmInput }),
   outputSchema: z.looseObject({ deleted: StatusOut.optional(), ...confirmOutput }),
   async handler(args, ctx) {
     const status = await resolveWorkflowStatus(ctx, args.status, { field: 'status' });

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { parseSettings } from '../../src/config.js';
 import {
   annotationsOf,
+  effectiveHints,
+  HINT_DEFAULTS,
   defineTool,
   MAX_DESCRIPTION_BYTES,
   strictInput,
@@ -77,15 +79,21 @@ describe('registry invariants over ALL_TOOLS', () => {
     }
   });
 
-  it('SEC-TS-01 hints derived from access are consistent (read-only never destructive)', () => {
+  it('SEC-TS-01 hints derived from access are consistent (read-only never destructive), defaults left out', () => {
     for (const t of [...ALL_TOOLS, fakeWrite, fakeDestructive]) {
-      const a = annotationsOf(t);
+      const sent = annotationsOf(t);
+      const a = effectiveHints(sent);
       expect(a.openWorldHint, t.name).toBe(true);
+      // Nothing that equals the spec's default is sent (the listing is paid for on every turn) …
+      for (const [hint, value] of Object.entries(sent))
+        if (hint !== 'destructiveHint')
+          expect(value, `${t.name}.${hint}`).not.toBe(HINT_DEFAULTS[hint as keyof typeof HINT_DEFAULTS]);
       if (t.access === 'read') {
-        expect(a, t.name).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true });
+        expect(sent, t.name).toEqual({ readOnlyHint: true });
       } else {
         expect(a.readOnlyHint, t.name).toBe(false);
-        expect(a.destructiveHint, t.name).toBe(t.access === 'destructive');
+        // … except destructiveHint on changes, which hosts act on and is said either way.
+        expect(sent.destructiveHint, t.name).toBe(t.access === 'destructive');
         expect(a.idempotentHint, t.name).toBe(t.idempotent === true);
       }
     }

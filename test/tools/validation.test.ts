@@ -80,6 +80,29 @@ describe('input validation at the boundary, for every tool (SEC-IN-06)', () => {
     },
   );
 
+  it('SEC-IN-03 a refused period or date keeps its specific hint (what would be accepted), 0 requests', async () => {
+    const before = c.sim.requests.length;
+    const period = errorOf(
+      await c.client.callTool({ name: 'get_timesheet', arguments: { period: 'the week after next' } }),
+    );
+    expect(period).toMatchObject({ kind: 'validation', field: 'period' });
+    expect(period.hint).toMatch(/^use one of: today, yesterday, .*2026-Q3.*A\.\.B/);
+    const date = errorOf(
+      await c.client.callTool({
+        name: 'log_time',
+        arguments: { entries: [{ task: 143, date: 'someday', duration: 30 }] },
+      }),
+    );
+    expect(date).toMatchObject({ kind: 'validation', field: 'entries[0].date' });
+    expect(date.message).toContain('"someday" is not a date I understand');
+    expect(date.hint).toMatch(/^use a date \(YYYY-MM-DD\), today, yesterday or a weekday/);
+    const long = errorOf(
+      await c.client.callTool({ name: 'get_time_entries', arguments: { period: '2025-01-01..2026-06-30' } }),
+    );
+    expect(long.hint).toBe('split the request into shorter periods');
+    expect(c.sim.requests.length, 'requests sent to actiTIME').toBe(before);
+  });
+
   it('SEC-IN-06 ids are accepted as numbers or digit strings wherever an id is accepted (log_time task 143)', async () => {
     for (const task of [143, '143']) {
       const result = await c.client.callTool({

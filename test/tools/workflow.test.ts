@@ -20,7 +20,7 @@ describe('workflow tools against the simulator (SEC-OUT-05)', () => {
     const { tools } = await admin.client.listTools();
     const manage = tools.find((t) => t.name === 'manage_workflow_status');
     const del = tools.find((t) => t.name === 'delete_workflow_status');
-    expect(manage?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
+    expect(manage?.annotations).toEqual({ destructiveHint: false });
     expect(del?.annotations).toMatchObject({ destructiveHint: true, idempotentHint: true });
     const plain = await connectClient({ simulator: sim });
     try {

@@ -1,0 +1,24 @@
+/**
+ * The descriptions of arguments that several tools share, written once. Each says what the argument takes with
+ * one example; the model reads them on every turn (test/tools/budget.test.ts), so they are terse. The whole
+ * period grammar is in the server instructions and in the hint of a refused period, not repeated per tool.
+ */
+export const ARG = {
+  user: 'id, username, name or "me"; default you',
+  users: 'ids or names, e.g. ["me", "Jane Doe"]; default all you can see',
+  task: 'id, name or "Customer / Project / Task"',
+  tasks: 'ids, names or "Customer / Project / Task" paths',
+  project: 'id, name or "Customer / Project"',
+  projects: 'ids, names or "Customer / Project" paths',
+  customer: 'id or name',
+  customers: 'ids or names',
+  department: 'id or name',
+  date: 'YYYY-MM-DD, today, yesterday, friday; default today',
+  period: (fallback: string) => `e.g. "last week", "2026-Q3", "november", "A..B"; default ${fallback}`,
+  dryRun: 'true: write nothing, return the plan and its planToken',
+  confirm: 'token from a dryRun or confirmation_required result; applies exactly that',
+  includeArchived: 'also match archived items',
+  limit: 'page size',
+  offset: 'items to skip (nextOffset)',
+  mode: 'add (default) or set: replace, 0 clears',
+} as const;
