@@ -140,7 +140,10 @@ export function buildServer(ctx: ServerContext, options: BuildServerOptions = {}
       const result = await withinDeadline(tool.handler(parsed.data, toolCtx), scope);
       ctx.logger.debug(`tool ${name} succeeded`, { ms: Date.now() - started });
       const journaled = tool.access === 'read' ? result : journalWrite(name, parsed.data, result, note);
-      return withJournalNote(formatSuccess(name, journaled, tool.outputSchema, ctx.logger), journaled);
+      return withJournalNote(
+        formatSuccess(name, journaled, tool.outputSchema, ctx.logger, tool.access !== 'read'),
+        journaled,
+      );
     } catch (err) {
       ctx.logger.debug(`tool ${name} failed`, { ms: Date.now() - started, kind: errorKind(err) });
       return formatError(name, err, ctx.logger);

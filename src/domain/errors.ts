@@ -19,12 +19,15 @@ export interface ToolErrorOptions {
   candidates?: Candidate[];
   /** What to do next, in one sentence. */
   hint?: string;
+  /** Structured facts the caller can act on, e.g. a conflict's `current` and `expected` values. */
+  details?: Record<string, unknown>;
 }
 
 export class ToolError extends Error {
   readonly field?: string;
   readonly candidates?: Candidate[];
   readonly hint?: string;
+  readonly details?: Record<string, unknown>;
 
   constructor(
     readonly kind: ToolErrorKind,
@@ -36,6 +39,7 @@ export class ToolError extends Error {
     if (options.field !== undefined) this.field = options.field;
     if (options.candidates !== undefined) this.candidates = options.candidates;
     if (options.hint !== undefined) this.hint = options.hint;
+    if (options.details !== undefined) this.details = options.details;
   }
 
   toJSON(): Record<string, unknown> {
@@ -46,6 +50,7 @@ export class ToolError extends Error {
       field: this.field,
       candidates: this.candidates,
       hint: this.hint,
+      details: this.details,
     };
   }
 }

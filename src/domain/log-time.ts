@@ -32,13 +32,20 @@ import {
 } from '../actitime/resources/timetrack.js';
 import { getSchedule } from '../actitime/resources/users.js';
 import { TimeCellSchema } from '../actitime/schemas.js';
-import { batchOutcomeOf, failureOf, precheckProblem, type EntryProblem } from './write-outcome.js';
+import {
+  batchOutcomeOf,
+  failureOf,
+  precheckProblem,
+  type EntryProblem,
+  type EntryStatus,
+} from './write-outcome.js';
 
 export {
   batchOutcomeOf,
   failureOf,
   precheckProblem,
   type EntryProblem,
+  type EntryStatus,
   type Failure,
 } from './write-outcome.js';
 import { formatMinutes, MINUTES_PER_DAY } from './duration.js';
@@ -65,7 +72,6 @@ import {
 } from './timesheet.js';
 
 export type LogMode = 'add' | 'set';
-export type EntryStatus = 'planned' | 'applied' | 'refused' | 'not_applied' | 'maybe_applied' | 'conflict';
 
 export interface LogEntryInput {
   task: Ref;

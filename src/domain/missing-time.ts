@@ -36,7 +36,7 @@ export type UserGaps = {
   name: string;
   /** Minutes missing over the period. */
   missing: number;
-  hm: string;
+  missingHm: string;
   /** Days with a gap, in date order (left out past the result cap; `dayCount` still counts them). */
   days?: MissingDay[];
   dayCount: number;
@@ -65,7 +65,7 @@ export type MissingTimeReport = {
     usersWithGaps: number;
     usersWithoutGaps: number;
     missing: number;
-    hm: string;
+    missingHm: string;
   };
   /** Days listed across users are capped; true when some users' `days` were left out. */
   truncated?: true;
@@ -102,7 +102,7 @@ export async function findMissingTime(
       usersWithGaps: 0,
       usersWithoutGaps: users.length,
       missing: 0,
-      hm: '0:00',
+      missingHm: '0:00',
     };
     const people = users.map((u) => ({
       id: u.id,
@@ -169,7 +169,7 @@ export async function findMissingTime(
       id: u.id,
       name: nameOf(u),
       missing,
-      hm: formatMinutes(missing),
+      missingHm: formatMinutes(missing),
       days,
       dayCount: days.length,
     });
@@ -195,7 +195,7 @@ export async function findMissingTime(
       usersWithGaps: rows.length,
       usersWithoutGaps: users.length - rows.length,
       missing,
-      hm: formatMinutes(missing),
+      missingHm: formatMinutes(missing),
     },
     ...(truncated ? { truncated: true as const } : {}),
   };

@@ -7,8 +7,9 @@
  * Only "now" depends on the zone. Every later step is calendar arithmetic on dates held in UTC, so daylight
  * saving changes cannot shift a day (a 23- or 25-hour day is still one date).
  *
- * Weekday names: `monday` = the most recent Monday, today included; `last monday` = the Monday before today
- * (never today); `next monday` = the Monday after today (never today). Month names alike: `november` = the
+ * Weekday names: `monday` = the most recent Monday, today included (time is mostly logged after the fact);
+ * `this monday` = the Monday of the current week, past or coming (what "book leave this friday" means);
+ * `last monday` = the Monday before today (never today); `next monday` = the Monday after today (never today). Month names alike: `november` = the
  * most recent November that has begun (this one included), `november 2025` that year's. A range joins any two
  * specs (`2026-11..2026-12`, `monday to today`, `from 2026-01-05 to friday`): the first one's start to the
  * second one's end. `since X` runs from X's start to today.
@@ -49,10 +50,10 @@ const MIN_DATE = '1970-01-01';
 const MAX_DATE = '3000-12-31';
 
 export const PERIOD_EXAMPLES =
-  'today, yesterday, this/last/next week|month|quarter|year, last 7 days, since monday, friday, last ' +
-  'friday, YYYY-MM-DD, 2026-W47, 2026-11, november, nov 2025, 2026-Q3, Q3, 2026, A..B or A to B';
+  'today, yesterday, this/last/next week|month|quarter|year, last 7 days, since monday, friday (the latest), ' +
+  'this/last/next friday, YYYY-MM-DD, 2026-W47, 2026-11, november, nov 2025, 2026-Q3, Q3, 2026, A..B or A to B';
 
-const DATE_HINT = 'use a date (YYYY-MM-DD), today, yesterday or a weekday (friday, last friday)';
+const DATE_HINT = 'use a date (YYYY-MM-DD), today, yesterday or a weekday (friday, this friday, last friday)';
 
 const MONTHS: Record<string, number> = {
   january: 1,
@@ -251,6 +252,10 @@ function rangeOf(text: string, today: Day, weekStart: number, field: string, spe
     const sinceLast = (back + 7) % 7; // 0 when today is that weekday
     if (m[1] === 'next') return single(today.plus({ days: 7 - sinceLast }));
     if (m[1] === 'last') return single(today.minus({ days: sinceLast === 0 ? 7 : sinceLast }));
+    if (m[1] === 'this') {
+      const start = startOfWeek(today, weekStart);
+      return single(start.plus({ days: (target - weekStart + 7) % 7 }));
+    }
     return single(today.minus({ days: sinceLast }));
   }
 

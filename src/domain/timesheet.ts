@@ -33,8 +33,7 @@ export type TimesheetDay = {
   leave: number;
   missing: number;
   overtime: number;
-  /** Logged time as h:mm. */
-  hm: string;
+  loggedHm: string;
   /** true/false as actiTIME flags the week; null when the week holds no time to tell. */
   approved: boolean | null;
 };
@@ -46,7 +45,7 @@ export type TimesheetTask = {
   /** Minutes per day, aligned with `days`. */
   minutes: number[];
   total: number;
-  hm: string;
+  totalHm: string;
 };
 
 export type Timesheet = {
@@ -54,7 +53,7 @@ export type Timesheet = {
   period: PeriodEcho;
   days: TimesheetDay[];
   tasks: TimesheetTask[];
-  projects: Array<{ id: number; path: string; total: number; hm: string }>;
+  projects: Array<{ id: number; path: string; total: number; totalHm: string }>;
   leave: Array<{ id: number; name: string; minutes: number[]; total: number }>;
   totals: {
     scheduled: number;
@@ -62,7 +61,7 @@ export type Timesheet = {
     leave: number;
     missing: number;
     overtime: number;
-    hm: string;
+    loggedHm: string;
   };
   /** Always null: the API does not show locks; a write to a locked day is refused with timetrack_locked. */
   locked: null;
@@ -216,7 +215,7 @@ export function assembleTimesheet(
         ]
           .filter((s): s is string => s !== undefined)
           .join(' / ');
-        row = { id: rec.taskId, path, minutes: dates.map(() => 0), total: 0, hm: '', projectId };
+        row = { id: rec.taskId, path, minutes: dates.map(() => 0), total: 0, totalHm: '', projectId };
         taskRows.set(rec.taskId, row);
       }
       row.minutes[i] = (row.minutes[i] ?? 0) + rec.time;
@@ -251,16 +250,16 @@ export function assembleTimesheet(
       logged,
       leave: leaveMinutes,
       ...balance(date, scheduled, logged, leaveMinutes, today),
-      hm: formatMinutes(logged),
+      loggedHm: formatMinutes(logged),
       approved: week === undefined ? null : week,
     };
   });
 
-  const projects = new Map<number, { id: number; path: string; total: number; hm: string }>();
+  const projects = new Map<number, { id: number; path: string; total: number; totalHm: string }>();
   for (const t of tasks) {
     const pid = t.projectId ?? -t.id; // unknown project: one row per task rather than a false merge
     const path = t.path.includes(' / ') ? t.path.slice(0, t.path.lastIndexOf(' / ')) : t.path;
-    const row = projects.get(pid) ?? { id: t.projectId ?? 0, path, total: 0, hm: '' };
+    const row = projects.get(pid) ?? { id: t.projectId ?? 0, path, total: 0, totalHm: '' };
     row.total += t.total;
     projects.set(pid, row);
   }
@@ -271,9 +270,9 @@ export function assembleTimesheet(
     user: { id: user.id, name: nameOf(user) },
     period: { from: period.from, to: period.to, timeZone: period.timeZone, weekStart: period.weekStart },
     days,
-    tasks: tasks.map(({ projectId: _p, ...t }) => ({ ...t, hm: formatMinutes(t.total) })),
+    tasks: tasks.map(({ projectId: _p, ...t }) => ({ ...t, totalHm: formatMinutes(t.total) })),
     projects: [...projects.values()]
-      .map((p) => ({ ...p, hm: formatMinutes(p.total) }))
+      .map((p) => ({ ...p, totalHm: formatMinutes(p.total) }))
       .sort((a, b) => a.path.localeCompare(b.path)),
     leave: [...leaveRows.values()].sort((a, b) => a.id - b.id),
     totals: {
@@ -282,7 +281,7 @@ export function assembleTimesheet(
       leave: sum((d) => d.leave),
       missing: sum((d) => d.missing),
       overtime: sum((d) => d.overtime),
-      hm: formatMinutes(logged),
+      loggedHm: formatMinutes(logged),
     },
     locked: null,
   };

@@ -5,6 +5,27 @@ import { ActitimeApiError, ActitimeError } from '../actitime/errors.js';
 import type { BatchOutcome } from '../actitime/resources/batch.js';
 
 /**
+ * The one status vocabulary of every per-entry (or per-day) write result. planned: a dry run or confirmation
+ * shows it; applied: written; skipped: nothing to write (e.g. a weekend in a leave range); refused: actiTIME or
+ * our pre-check said no; not_applied: never reached actiTIME, safe to resend; conflict: someone else changed the
+ * value meanwhile (with `expected`: since it was planned, so not written; an add race: written, both kept);
+ * maybe_applied: the answer was lost, re-read before retrying.
+ */
+export const ENTRY_STATUSES = [
+  'planned',
+  'applied',
+  'skipped',
+  'refused',
+  'not_applied',
+  'conflict',
+  'maybe_applied',
+] as const;
+export type EntryStatus = (typeof ENTRY_STATUSES)[number];
+
+/** Statuses that wrote nothing for their entry (a conflict only when it carries the plan's `expected`). */
+export const UNWRITTEN: ReadonlySet<EntryStatus> = new Set(['skipped', 'refused', 'not_applied', 'conflict']);
+
+/**
  * Why an entry was not (fully) applied, in the same shape as a tool error. `key` is only ever actiTIME's own;
  * a refusal by our pre-check has `kind: 'precheck'` and `reason`, the actiTIME key it anticipates.
  */

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { isActitimeError } from '../actitime/errors.js';
 import { ToolError } from '../domain/errors.js';
 import { capUntrusted, sanitizeDeep, stripInvisible } from '../domain/sanitize.js';
+import { UNWRITTEN, type EntryStatus } from '../domain/write-outcome.js';
 import { redact, type Logger } from '../logger.js';
 import { actitimeErrorFields, type ErrorFields } from './error-text.js';
 
@@ -37,6 +38,7 @@ export function formatSuccess(
   result: unknown,
   outputSchema: z.ZodType,
   logger: Logger,
+  write = false,
 ): ToolResult {
   const parsed = outputSchema.safeParse(sanitizeDeep(result));
   if (!parsed.success) {
@@ -56,7 +58,28 @@ export function formatSuccess(
       logger,
     );
   }
-  return { content: [{ type: 'text', text }], structuredContent: structured };
+  const refused = write && wroteNothing(structured);
+  return {
+    content: [{ type: 'text', text }],
+    structuredContent: structured,
+    ...(refused ? { isError: true } : {}),
+  };
+}
+
+/**
+ * A write whose every entry (or day) certainly wrote nothing is a refusal, whatever each entry's reason: it is an
+ * error result, so no assistant reads it as done. The per-entry errors stay in the structured result.
+ */
+function wroteNothing(result: Record<string, unknown>): boolean {
+  if (result.dryRun === true || result.planToken !== undefined) return false;
+  const rows = Array.isArray(result.entries) ? result.entries : Array.isArray(result.days) ? result.days : [];
+  // A conflict is unwritten when it reports the plan's `expected` value; an add race is written (both kept).
+  const unwritten = (r: { status?: unknown }) =>
+    typeof r.status === 'string' &&
+    UNWRITTEN.has(r.status as EntryStatus) &&
+    (r.status !== 'conflict' || 'expected' in r);
+  const typed = rows as Array<{ status?: unknown }>;
+  return typed.length > 0 && typed.every(unwritten) && typed.some((r) => r.status !== 'skipped');
 }
 
 /** Any thrown value → an isError result. */
@@ -103,6 +126,7 @@ function toolErrorBody(err: ToolError): ErrorBody {
               .map((c) => ({ id: c.id, path: capUntrusted(c.path, 200) })),
           }),
       ...(err.hint === undefined ? {} : { hint: ours(err.hint) }),
+      ...(err.details === undefined ? {} : sanitizeDeep(err.details)),
     },
   };
 }

@@ -21,7 +21,13 @@ import { listAllTimetrack } from '../actitime/resources/timetrack.js';
 import { getSchedule } from '../actitime/resources/users.js';
 import { LeaveCellSchema, type User } from '../actitime/schemas.js';
 import { durationInput, formatMinutes, MINUTES_PER_DAY } from '../domain/duration.js';
-import { batchOutcomeOf, failureOf, precheckProblem, type EntryProblem } from '../domain/log-time.js';
+import {
+  batchOutcomeOf,
+  failureOf,
+  precheckProblem,
+  type EntryProblem,
+  type EntryStatus,
+} from '../domain/log-time.js';
 import { eachDate } from '../domain/period.js';
 import { applyCellPlan, daySummaries, settleRow, type CellPlan } from '../domain/plan.js';
 import { resolveLeaveType, resolveUser } from '../domain/resolve.js';
@@ -48,7 +54,7 @@ import {
   periodFor,
   periodInput,
   resolveUsers,
-  Rows,
+  WriteRows,
   wholeDays,
 } from './time.js';
 
@@ -144,7 +150,7 @@ export const getLeaveTime = defineTool({
 /** Leave for longer than a quarter at once is more likely a mistake than a plan. */
 export const LEAVE_MAX_DAYS = 92;
 
-type DayStatus = 'planned' | 'applied' | 'refused' | 'not_applied' | 'maybe_applied' | 'skipped' | 'conflict';
+type DayStatus = EntryStatus;
 
 type DayResult = {
   date: string;
@@ -210,7 +216,7 @@ export const logLeaveTime = defineTool({
     user: Obj,
     leaveType: Obj,
     mode: z.string(),
-    days: Rows,
+    days: WriteRows,
     summary: z.record(z.string(), z.number()),
     period: Obj,
     dryRun: z.boolean().optional(),

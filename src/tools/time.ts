@@ -33,6 +33,7 @@ import {
 import { commentInput } from '../domain/sanitize.js';
 import { buildTimesheet, nameOf } from '../domain/timesheet.js';
 import { withWorkIndex } from '../domain/work-index.js';
+import { ENTRY_STATUSES } from '../domain/write-outcome.js';
 import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';
 import { ARG } from './arg-text.js';
@@ -165,6 +166,8 @@ const Refs = z.array(Ref).max(50);
  */
 export const Obj = z.looseObject({});
 export const Rows = z.array(z.unknown());
+/** Per-entry write results: the status is the one vocabulary explained in the server instructions. */
+export const WriteRows = z.array(z.looseObject({ status: z.enum(ENTRY_STATUSES) }));
 /** Time and leave entry lists: flat rows, each user named once in `users`, cut at whole days. */
 export const EntryListOutput = z.object({
   period: Obj,
@@ -193,7 +196,12 @@ const Entry = z
   })
   .superRefine((e, ctx) => {
     if ((e.mode ?? 'add') === 'add' && e.duration === 0)
-      ctx.addIssue({ code: 'custom', path: ['duration'], message: 'adding 0 minutes changes nothing' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['duration'],
+        message: 'adding 0 minutes changes nothing',
+        params: { hint: 'to change only the comment, send mode "set" with the cell’s current minutes' },
+      });
     if (e.mode === 'set' && e.duration < 0)
       ctx.addIssue({ code: 'custom', path: ['duration'], message: 'set needs 0 or more minutes' });
   });
@@ -203,9 +211,8 @@ export const logTimeTool = defineTool({
   title: 'Log time',
   description:
     'Add (atomic) or set time on task-days. Ambiguous names write nothing; approved weeks and days over 24 h ' +
-    'are refused; a lowering set may return confirmation_required. Returns per entry before, after, status ' +
-    '(applied; refused; not_applied = safe to resend; maybe_applied = re-read; conflict), error; days ' +
-    '{weekday, total, scheduled, warnings}.',
+    'are refused; a lowering set may return confirmation_required. Returns per entry before, after, status, ' +
+    'error; days {weekday, total, scheduled, warnings}.',
   toolset: 'time',
   access: 'write',
   idempotent: false,
@@ -215,7 +222,7 @@ export const logTimeTool = defineTool({
     confirm: z.string().max(64).optional().describe(ARG.confirm),
   }),
   outputSchema: z.object({
-    entries: Rows,
+    entries: WriteRows,
     summary: z.record(z.string(), num),
     days: Rows,
     timeZone: z.string(),

@@ -60,7 +60,15 @@ export const undoChange = defineTool({
   access: 'write',
   idempotent: false,
   inputSchema: z.object({ change: z.string().max(40).describe('a change id or "last"') }),
-  outputSchema: z.looseObject({ status: z.unknown() }),
+  outputSchema: z.object({
+    status: z.literal('undone'),
+    change: z.string(),
+    summary: z.string(),
+    cells: z.array(z.unknown()).optional(),
+    notes: z.array(z.string()).optional(),
+    undoId: z.string().optional(),
+    journal: z.string().optional(),
+  }),
   async handler({ change }, ctx) {
     const journal = journalOf(ctx);
     const records = journal.store.read(journal.key);
@@ -73,26 +81,23 @@ export const undoChange = defineTool({
       throw new ToolError('conflict', JOURNAL_TEXT.alreadyUndone(by), { field: 'change' });
 
     const outcome = await applyUndo(ctx, target.change);
+    // Either way nothing was written: an error result, so the assistant does not read it as done.
     if (outcome.status === 'conflict') {
-      return {
-        status: 'conflict',
-        change: target.id,
-        message: outcome.message,
-        current: outcome.current,
-        expected: outcome.expected,
+      throw new ToolError('conflict', outcome.message, {
+        field: 'change',
         hint: JOURNAL_TEXT.conflictHint,
-      };
+        details: { change: target.id, current: outcome.current, expected: outcome.expected },
+      });
     }
     if (outcome.status === 'refused') {
-      return {
-        status: 'refused',
-        change: target.id,
-        why: outcome.message,
+      throw new ToolError('conflict', outcome.message, {
+        field: 'change',
         ...(outcome.hint === undefined ? {} : { hint: outcome.hint }),
-      };
+        details: { change: target.id },
+      });
     }
     const result = {
-      status: 'undone',
+      status: 'undone' as const,
       change: target.id,
       summary: target.summary,
       ...(outcome.cells === undefined ? {} : { cells: outcome.cells }),

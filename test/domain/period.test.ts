@@ -157,6 +157,15 @@ describe('parsePeriod: months, ranges, day counts, weekday names', () => {
     expect(period('next friday')).toEqual(['2026-11-27', '2026-11-27']);
     expect(period('next saturday')).toEqual(['2026-11-21', '2026-11-21']);
   });
+
+  it('resolves "this <weekday>" to that day of the current week, past or coming', () => {
+    // NOON is Friday 2026-11-20; the week runs Monday 16 – Sunday 22 (Sunday 15 – Saturday 21 from Sunday).
+    expect(period('this saturday')).toEqual(['2026-11-21', '2026-11-21']);
+    expect(period('this monday')).toEqual(['2026-11-16', '2026-11-16']);
+    expect(period('this sunday')).toEqual(['2026-11-22', '2026-11-22']);
+    expect(period('this sunday', { weekStart: 0 })).toEqual(['2026-11-15', '2026-11-15']);
+    expect(period('this friday')).toEqual(['2026-11-20', '2026-11-20']);
+  });
 });
 
 describe('parsePeriod: refusals (SEC-IN-03)', () => {

@@ -48,7 +48,7 @@ describe('assembleTimesheet (pure)', () => {
       noLeave,
       schedule([480, 480, 480, 480, 480, 0, 0]),
     );
-    expect(sheet.days.map((d) => [d.logged, d.missing, d.overtime, d.hm])).toEqual([
+    expect(sheet.days.map((d) => [d.logged, d.missing, d.overtime, d.loggedHm])).toEqual([
       [540, 0, 60, '9:00'],
       [90, 390, 0, '1:30'],
       [0, 480, 0, '0:00'], // today
@@ -58,18 +58,18 @@ describe('assembleTimesheet (pure)', () => {
       [0, 0, 0, '0:00'],
     ]);
     expect(sheet.tasks).toEqual([
-      { id: 1, path: 'Acme / Ship / Build', minutes: [300, 90, 0, 0, 0, 0, 0], total: 390, hm: '6:30' },
+      { id: 1, path: 'Acme / Ship / Build', minutes: [300, 90, 0, 0, 0, 0, 0], total: 390, totalHm: '6:30' },
       // Names missing from the task are taken from the project and customer maps.
-      { id: 2, path: 'Acme / Ship / Test', minutes: [240, 0, 0, 0, 0, 0, 0], total: 240, hm: '4:00' },
+      { id: 2, path: 'Acme / Ship / Test', minutes: [240, 0, 0, 0, 0, 0, 0], total: 240, totalHm: '4:00' },
     ]);
-    expect(sheet.projects).toEqual([{ id: 10, path: 'Acme / Ship', total: 630, hm: '10:30' }]);
+    expect(sheet.projects).toEqual([{ id: 10, path: 'Acme / Ship', total: 630, totalHm: '10:30' }]);
     expect(sheet.totals).toEqual({
       scheduled: 2400,
       logged: 630,
       leave: 0,
       missing: 870,
       overtime: 60,
-      hm: '10:30',
+      loggedHm: '10:30',
     });
     expect(sheet.locked).toBeNull();
     expect(sheet.user).toEqual({ id: 9, name: 'Pat Test' });

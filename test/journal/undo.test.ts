@@ -25,6 +25,14 @@ async function call(c: Connected, name: string, args: Obj): Promise<Obj> {
   return result.structuredContent as Obj;
 }
 
+/** A refused call: an error result whose JSON carries the structured error. */
+async function refusal(c: Connected, name: string, args: Obj): Promise<Obj> {
+  const result = await c.client.callTool({ name, arguments: args });
+  expect(result.isError, textOf(result)).toBe(true);
+  expect(result.structuredContent).toBeUndefined();
+  return (JSON.parse(textOf(result)) as { error: Obj }).error;
+}
+
 function tempJournal(): string {
   return join(mkdtempSync(join(tmpdir(), 'actitime-journal-')), 'state', 'journal.jsonl');
 }
@@ -106,8 +114,8 @@ describe('undo journal', () => {
       body: { time: now.time + 10, comment: now.comment },
     });
     const since = w.sim.requests.length;
-    const undo = await call(c, 'undo_change', { change: 'last' });
-    expect(undo.status).toBe('conflict');
+    const undo = await refusal(c, 'undo_change', { change: 'last' });
+    expect(undo).toMatchObject({ kind: 'conflict', field: 'change' });
     expect(undo.current).toEqual([expect.objectContaining({ minutes: now.time + 10 })]);
     expect(undo.expected).toEqual([expect.objectContaining({ minutes: now.time })]);
     expect(writesOf(w.sim, since)).toHaveLength(0);
@@ -175,9 +183,9 @@ describe('undo of creates and updates', () => {
     });
     expect(res.status).toBeLessThan(300);
     const since = w.sim.requests.length;
-    const refused = await call(c, 'undo_change', { change: 'last' });
-    expect(refused.status).toBe('refused');
-    expect(String(refused.why)).toContain('logged');
+    const refused = await refusal(c, 'undo_change', { change: 'last' });
+    expect(refused).toMatchObject({ kind: 'conflict', field: 'change' });
+    expect(String(refused.message)).toContain('logged');
     expect(writesOf(w.sim, since)).toHaveLength(0);
   });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getLeaveTime, logLeaveTime } from '../../src/tools/leave.js';
 import { errorOf, type Connected } from '../helpers/mcp.js';
 import { HOLIDAYS, LOCKED_FROM, TODAY, week } from '../simulator/demo-calendar.js';
-import { ok, world, writesOf, type World } from './time-support.js';
+import { ok, refused, world, writesOf, type World } from './time-support.js';
 
 type LeaveRows = {
   period: { from: string; to: string; timeZone: string };
@@ -162,7 +162,7 @@ describe('leave tools against the simulator', () => {
   it('the 24 h day limit is checked before sending; a locked day is refused by actiTIME', async () => {
     const busy = week(-1, 0); // a full day of time
     const before = w.sim.requests.length;
-    const out = await ok<LogLeave>(trainee, logLeaveTime, {
+    const out = await refused<LogLeave>(trainee, logLeaveTime, {
       leaveType: 'Time Off',
       date: busy,
       duration: '17h',
@@ -175,7 +175,11 @@ describe('leave tools against the simulator', () => {
 
     const locked = LOCKED_FROM;
     const mark = w.sim.requests.length;
-    const l = await ok<LogLeave>(admin, logLeaveTime, { leaveType: 'Time Off', date: locked, duration: 30 });
+    const l = await refused<LogLeave>(admin, logLeaveTime, {
+      leaveType: 'Time Off',
+      date: locked,
+      duration: 30,
+    });
     expect(l.days[0]).toMatchObject({ status: 'refused', error: { key: 'api.error.timetrack_locked' } });
     expect(writesOf(w.sim, mark).map((r) => r.status)).toEqual([400]);
     expect(w.sim.store.getLeave(1, locked, 3)).toBeUndefined();

@@ -61,6 +61,19 @@ export async function ok<T = Record<string, unknown>>(
   return result.structuredContent as T;
 }
 
+/** A write that wrote nothing at all: an error result that still carries the per-entry statuses and errors. */
+export async function refused<T = Record<string, unknown>>(
+  c: Connected,
+  tool: { name: string; outputSchema: z.ZodType },
+  args: Record<string, unknown>,
+): Promise<T> {
+  const result = await c.client.callTool({ name: tool.name, arguments: args });
+  expect(result.isError, textOf(result)).toBe(true);
+  expect(tool.outputSchema.safeParse(result.structuredContent).success).toBe(true);
+  expect(textOf(result)).toBe(JSON.stringify(result.structuredContent));
+  return result.structuredContent as T;
+}
+
 /** Requests that change something (batch sub-operations included, the batch envelope excluded). */
 export function writesOf(sim: SimulatorHandle, since = 0) {
   return sim.requests

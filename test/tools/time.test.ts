@@ -12,7 +12,7 @@ import { errorOf, type Connected } from '../helpers/mcp.js';
 import { api } from '../helpers/simulator.js';
 import { untilIdle, waitFor } from '../helpers/wait.js';
 import { LOCKED_FROM, TODAY, week } from '../simulator/demo-calendar.js';
-import { ok, world, writesOf, type World } from './time-support.js';
+import { ok, refused, world, writesOf, type World } from './time-support.js';
 import type { TimesheetDay } from '../../src/domain/timesheet.js';
 
 type Entry = {
@@ -34,7 +34,7 @@ type Sheet = {
   user: { id: number; name: string };
   period: { from: string; to: string; timeZone: string; weekStart: number };
   days: TimesheetDay[];
-  tasks: Array<{ id: number; path: string; minutes: number[]; total: number; hm: string }>;
+  tasks: Array<{ id: number; path: string; minutes: number[]; total: number; totalHm: string }>;
   projects: Array<{ id: number; path: string; total: number }>;
   leave: Array<{ id: number; name: string; minutes: number[]; total: number }>;
   totals: Record<string, number | string>;
@@ -262,7 +262,9 @@ describe('time tools against the simulator (seed pinned to TODAY, noon UTC)', ()
   it('an approved week is refused before writing (0 PATCH requests)', async () => {
     const date = week(-3, 1); // approved for the trainee, has time
     const before = w.sim.requests.length;
-    const out = await log(trainee, [{ task: String(MEETINGS), date, duration: 30 }]);
+    const out = await refused<LogOut>(trainee, logTimeTool, {
+      entries: [{ task: String(MEETINGS), date, duration: 30 }],
+    });
     expect(out.entries[0]).toMatchObject({
       status: 'refused',
       error: { kind: 'precheck', reason: 'timetrack_approved' },
@@ -294,7 +296,9 @@ describe('time tools against the simulator (seed pinned to TODAY, noon UTC)', ()
     const date = addDays(LOCKED_FROM, 1); // locked for everyone, not approved for the admin
     const start = cellOf(w.sim, 1, date, MEETINGS);
     const before = w.sim.requests.length;
-    const out = await log(admin, [{ task: String(MEETINGS), date, duration: 30 }]);
+    const out = await refused<LogOut>(admin, logTimeTool, {
+      entries: [{ task: String(MEETINGS), date, duration: 30 }],
+    });
     expect(out.entries[0]).toMatchObject({
       status: 'refused',
       error: { status: 400, key: 'api.error.timetrack_locked' },

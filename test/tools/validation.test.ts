@@ -100,6 +100,14 @@ describe('input validation at the boundary, for every tool (SEC-IN-06)', () => {
       await c.client.callTool({ name: 'get_time_entries', arguments: { period: '2025-01-01..2026-06-30' } }),
     );
     expect(long.hint).toBe('split the request into shorter periods');
+    const zero = errorOf(
+      await c.client.callTool({
+        name: 'log_time',
+        arguments: { entries: [{ task: 143, duration: 0, comment: 'reviewed' }] },
+      }),
+    );
+    expect(zero).toMatchObject({ kind: 'validation', field: 'entries[0].duration' });
+    expect(zero.hint).toMatch(/only the comment.*mode "set"/);
     expect(c.sim.requests.length, 'requests sent to actiTIME').toBe(before);
   });
 
