@@ -11,7 +11,7 @@ import { listCustomers } from '../actitime/resources/customers.js';
 import { listProjects } from '../actitime/resources/projects.js';
 import { listTasks } from '../actitime/resources/tasks.js';
 import { listUsers } from '../actitime/resources/users.js';
-import { resolveUser } from '../domain/resolve.js';
+import { resolveUser } from '../domain/resolve/user.js';
 import { sanitizeDeep } from '../domain/sanitize.js';
 import type { ServerContext } from '../tools/context.js';
 import { referenceNames, userOut } from '../tools/users.js';

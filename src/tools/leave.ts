@@ -24,7 +24,8 @@ import { durationInput, formatMinutes, MINUTES_PER_DAY } from '../domain/duratio
 import { batchOutcomeOf, failureOf, precheckProblem, type EntryProblem } from '../domain/log-time.js';
 import { eachDate } from '../domain/period.js';
 import { applyCellPlan, daySummaries, settleRow, type CellPlan } from '../domain/plan.js';
-import { resolveLeaveType, resolveUser } from '../domain/resolve.js';
+import { resolveLeaveType } from '../domain/resolve/reference-lists.js';
+import { resolveUser } from '../domain/resolve/user.js';
 import { dayKey, leaveTotals, nameOf, scheduleByDate, timeTotals } from '../domain/timesheet.js';
 import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';

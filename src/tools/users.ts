@@ -9,7 +9,9 @@ import { getTimeZoneGroup, listDepartments, listTimeZoneGroups } from '../actiti
 import { getSchedule, getWorkAssignments, listUsers } from '../actitime/resources/users.js';
 import type { User } from '../actitime/schemas.js';
 import { parsePeriod } from '../domain/period.js';
-import { projectPath, resolveDepartment, resolveTimeZoneGroup, resolveUser } from '../domain/resolve.js';
+import { projectPath } from '../domain/resolve/path.js';
+import { resolveDepartment, resolveTimeZoneGroup } from '../domain/resolve/reference-lists.js';
+import { resolveUser } from '../domain/resolve/user.js';
 import type { ToolContext } from './context.js';
 import { optionalPart } from './optional-part.js';
 import { defineTool, type AnyTool } from './define.js';

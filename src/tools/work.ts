@@ -1,6 +1,6 @@
 /**
  * The `work` toolset: find, read, create, change and delete customers, projects and tasks. Every object argument
- * takes an id or a name (src/domain/resolve.ts), so "create a project Apollo for Big Bang Company" is one call.
+ * takes an id or a name (src/domain/resolve/), so "create a project Apollo for Big Bang Company" is one call.
  * Lists are paged by the caller (limit ≤ 100, `hasMore`/`nextOffset`), never read to the end (SEC-OUT-02).
  */
 import { z } from 'zod';
@@ -46,17 +46,13 @@ import {
 import { checkDuration } from '../domain/duration.js';
 import { invalid } from '../domain/errors.js';
 import { dateOfEpoch, isCalendarDate, resolveDate } from '../domain/period.js';
-import {
-  projectPath,
-  resolveCustomer,
-  resolveProject,
-  resolveTask,
-  resolveTypeOfWork,
-  resolveWorkflowStatus,
-  taskPath,
-  userLabel,
-  type Ref,
-} from '../domain/resolve.js';
+import { resolveCustomer } from '../domain/resolve/customer.js';
+import { projectPath, taskPath } from '../domain/resolve/path.js';
+import { resolveProject } from '../domain/resolve/project.js';
+import { resolveTypeOfWork, resolveWorkflowStatus } from '../domain/resolve/reference-lists.js';
+import { resolveTask } from '../domain/resolve/task.js';
+import type { Ref } from '../domain/resolve/types.js';
+import { userLabel } from '../domain/resolve/user.js';
 import { nameInput, textInput } from '../domain/sanitize.js';
 import {
   confirmInput,

@@ -12,7 +12,7 @@ import {
 } from '../actitime/resources/workflowStatuses.js';
 import type { WorkflowStatus } from '../actitime/schemas.js';
 import { invalid } from '../domain/errors.js';
-import { resolveWorkflowStatus } from '../domain/resolve.js';
+import { resolveWorkflowStatus } from '../domain/resolve/reference-lists.js';
 import { nameInput } from '../domain/sanitize.js';
 import { listTasks } from '../actitime/resources/tasks.js';
 import {
