@@ -15,7 +15,7 @@ import { resolveUser } from '../domain/resolve/user.js';
 import { sanitizeDeep } from '../domain/sanitize.js';
 import type { ServerContext } from '../tools/context.js';
 import { referenceNames, userOut } from '../tools/users.js';
-import { loadWorkItem } from '../tools/work.js';
+import { loadWorkItem } from '../tools/work-items.js';
 import { protocolError, readOrThrow } from './read.js';
 
 export const MAX_RESOURCE_COMPLETIONS = 20;

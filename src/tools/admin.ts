@@ -35,7 +35,8 @@ import {
 } from './confirm.js';
 import { defineTool, type AnyTool } from './define.js';
 import { referenceNames, UserCore, userOut, type UserOut } from './users.js';
-import { compact, idInput, num, refInput } from './work.js';
+import { idInput, refInput } from './inputs.js';
+import { compact, num } from './outputs.js';
 
 const MAX_REFS = 100;
 const refList = z.array(refInput()).min(1).max(MAX_REFS);

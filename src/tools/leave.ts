@@ -40,7 +40,7 @@ import {
 } from './plan-text.js';
 import { emulatedDeltaNote, UNREAD_AFTER_WRITE } from './error-text.js';
 import { ARG } from './arg-text.js';
-import { refInput } from './work.js';
+import { refInput } from './inputs.js';
 import {
   describeProblem,
   echo,

@@ -34,7 +34,7 @@ import { withWorkIndex } from '../domain/work-index.js';
 import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';
 import { ARG } from './arg-text.js';
-import { refInput } from './work.js';
+import { refInput } from './inputs.js';
 import { errorBody } from './format.js';
 import { emulatedDeltaNote } from './error-text.js';
 import {

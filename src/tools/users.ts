@@ -16,7 +16,8 @@ import type { ToolContext } from './context.js';
 import { optionalPart } from './optional-part.js';
 import { defineTool, type AnyTool } from './define.js';
 import { ARG } from './arg-text.js';
-import { compact, limitInput, num, offsetInput, refInput } from './work.js';
+import { limitInput, offsetInput, refInput } from './inputs.js';
+import { compact, num } from './outputs.js';
 
 /** Output: the stable core of a user; the other properties pass as extra keys. */
 export const UserCore = z.looseObject({ id: num, name: z.string() });

@@ -25,7 +25,8 @@ import {
 } from './confirm.js';
 import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';
-import { num, refInput } from './work.js';
+import { refInput } from './inputs.js';
+import { num } from './outputs.js';
 
 const StatusType = z.enum(['open', 'completed']);
 const StatusOut = z.looseObject({ id: num, name: z.string(), type: z.string() });
