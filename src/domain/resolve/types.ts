@@ -1,6 +1,11 @@
 /**
  * The shapes every resolver shares: what it reads from (Resolver), what it is given (Ref, ResolveOptions) and what
  * it returns for customers, projects and tasks.
+ *
+ * Every tool argument that names a customer, project, task, user, leave type, type of work, workflow status,
+ * department or time-zone group is resolved by one module of this folder: customer.ts, project.ts and task.ts
+ * (through the name resolver in by-name.ts), user.ts, reference-lists.ts. An explicit id is always honoured,
+ * archived or not; archived objects match a name only when asked (`includeArchived`).
  */
 import type { ActitimeClient } from '../../actitime/client.js';
 import type { Customer, Project, Task, User } from '../../actitime/schemas.js';
