@@ -4,7 +4,7 @@
  * subscription showed the hook filter form, creates one disabled subscription and deletes it again.
  * Every change is undone before the report is printed; a failed restore is a `fail` that says what to set.
  */
-import { resolveTask } from '../domain/resolve.js';
+import { resolveTask } from '../domain/resolve/task.js';
 import { describeAnswer, isOk, type Answer, type Prober } from './ask.js';
 import { hookFilterCheck, type Findings } from './probes.js';
 import type { Check } from './report.js';

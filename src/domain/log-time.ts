@@ -59,7 +59,9 @@ import {
   type CellPlan,
   type DaySummary,
 } from './plan.js';
-import { resolveTask, resolveUser, type Ref, type ResolvedTask, type Resolver } from './resolve.js';
+import { resolveTask } from './resolve/task.js';
+import type { Ref, ResolvedTask, Resolver } from './resolve/types.js';
+import { resolveUser } from './resolve/user.js';
 import { withWorkIndex } from './work-index.js';
 import {
   approvalByWeek,

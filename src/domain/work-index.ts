@@ -7,7 +7,7 @@
  *
  * The copy lives for one call only: it never serves a later call stale data. The local filters follow the
  * API's documented rules (docs/actitime-model.md §1.8: `name` exact, any case; `words` every word, any case; `archived`; id filters),
- * and resolve.ts re-checks every match the same way whichever source answered.
+ * and resolve/match.ts re-checks every match the same way whichever source answered.
  */
 import type { ActitimeClient } from '../actitime/client.js';
 import { getCustomer, listCustomers, type CustomersQuery } from '../actitime/resources/customers.js';

@@ -17,7 +17,7 @@ import { listWorkflowStatuses } from '../actitime/resources/workflowStatuses.js'
 import { sanitizeDeep } from '../domain/sanitize.js';
 import type { ServerContext } from '../tools/context.js';
 import { referenceNames, userOut } from '../tools/users.js';
-import { compact } from '../tools/work.js';
+import { compact } from '../tools/outputs.js';
 import { readOrThrow } from './read.js';
 
 interface FixedResource {

@@ -12,7 +12,7 @@ import { getInfo } from '../actitime/resources/info.js';
 import { getTimeZoneGroup } from '../actitime/resources/reference.js';
 import { getMe, listAllUsers } from '../actitime/resources/users.js';
 import { parsePeriod, todayDate } from '../domain/period.js';
-import { resolveUser } from '../domain/resolve.js';
+import { resolveUser } from '../domain/resolve/user.js';
 import { sanitizeDeep } from '../domain/sanitize.js';
 import { buildTimesheet } from '../domain/timesheet.js';
 import type { ServerContext } from '../tools/context.js';

@@ -11,11 +11,11 @@ import { listCustomers } from '../actitime/resources/customers.js';
 import { listProjects } from '../actitime/resources/projects.js';
 import { listTasks } from '../actitime/resources/tasks.js';
 import { listUsers } from '../actitime/resources/users.js';
-import { resolveUser } from '../domain/resolve.js';
+import { resolveUser } from '../domain/resolve/user.js';
 import { sanitizeDeep } from '../domain/sanitize.js';
 import type { ServerContext } from '../tools/context.js';
 import { referenceNames, userOut } from '../tools/users.js';
-import { loadWorkItem } from '../tools/work.js';
+import { loadWorkItem } from '../tools/work-items.js';
 import { protocolError, readOrThrow } from './read.js';
 
 export const MAX_RESOURCE_COMPLETIONS = 20;

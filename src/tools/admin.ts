@@ -18,15 +18,12 @@ import { inviteUser, updateUser, type UserPatch } from '../actitime/resources/us
 import type { Hook, User } from '../actitime/schemas.js';
 import { invalid } from '../domain/errors.js';
 import { isCalendarDate, parsePeriod } from '../domain/period.js';
-import {
-  resolveCustomer,
-  resolveDepartment,
-  resolveProject,
-  resolveTask,
-  resolveTimeZoneGroup,
-  resolveUser,
-  type Ref,
-} from '../domain/resolve.js';
+import { resolveCustomer } from '../domain/resolve/customer.js';
+import { resolveProject } from '../domain/resolve/project.js';
+import { resolveDepartment, resolveTimeZoneGroup } from '../domain/resolve/reference-lists.js';
+import { resolveTask } from '../domain/resolve/task.js';
+import type { Ref } from '../domain/resolve/types.js';
+import { resolveUser } from '../domain/resolve/user.js';
 import { textInput } from '../domain/sanitize.js';
 import {
   confirmInput,
@@ -38,7 +35,8 @@ import {
 } from './confirm.js';
 import { defineTool, type AnyTool } from './define.js';
 import { referenceNames, UserCore, userOut, type UserOut } from './users.js';
-import { compact, idInput, num, refInput } from './work.js';
+import { idInput, refInput } from './inputs.js';
+import { compact, num } from './outputs.js';
 
 const MAX_REFS = 100;
 const refList = z.array(refInput()).min(1).max(MAX_REFS);

@@ -30,7 +30,8 @@ import {
 } from '../domain/log-time.js';
 import { eachDate } from '../domain/period.js';
 import { applyCellPlan, daySummaries, settleRow, type CellPlan } from '../domain/plan.js';
-import { resolveLeaveType, resolveUser } from '../domain/resolve.js';
+import { resolveLeaveType } from '../domain/resolve/reference-lists.js';
+import { resolveUser } from '../domain/resolve/user.js';
 import { dayKey, leaveTotals, nameOf, scheduleByDate, timeTotals } from '../domain/timesheet.js';
 import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';
@@ -45,7 +46,7 @@ import {
 } from './plan-text.js';
 import { emulatedDeltaNote, UNREAD_AFTER_WRITE } from './error-text.js';
 import { ARG } from './arg-text.js';
-import { refInput } from './work.js';
+import { refInput } from './inputs.js';
 import {
   describeProblem,
   echo,

@@ -11,7 +11,7 @@ import { nameOf } from '../domain/timesheet.js';
 import { defineTool, type AnyTool } from './define.js';
 import { echo, Obj, periodFor, periodInput, Rows, timeFilters } from './time.js';
 import { ARG } from './arg-text.js';
-import { refInput } from './work.js';
+import { refInput } from './inputs.js';
 
 const Refs = z.array(refInput()).max(50);
 

@@ -22,14 +22,12 @@ import {
 } from '../domain/log-time.js';
 import { findMissingTime } from '../domain/missing-time.js';
 import { parsePeriod, resolveDate, todayDate, type Period } from '../domain/period.js';
-import {
-  type Ref,
-  resolveCustomer,
-  resolveDepartment,
-  resolveProject,
-  resolveTask,
-  resolveUser,
-} from '../domain/resolve.js';
+import { resolveCustomer } from '../domain/resolve/customer.js';
+import { resolveProject } from '../domain/resolve/project.js';
+import { resolveDepartment } from '../domain/resolve/reference-lists.js';
+import { resolveTask } from '../domain/resolve/task.js';
+import type { Ref } from '../domain/resolve/types.js';
+import { resolveUser } from '../domain/resolve/user.js';
 import { commentInput } from '../domain/sanitize.js';
 import { buildTimesheet, nameOf } from '../domain/timesheet.js';
 import { withWorkIndex } from '../domain/work-index.js';
@@ -37,7 +35,7 @@ import { ENTRY_STATUSES } from '../domain/write-outcome.js';
 import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';
 import { ARG } from './arg-text.js';
-import { refInput } from './work.js';
+import { refInput } from './inputs.js';
 import { errorBody } from './format.js';
 import { emulatedDeltaNote } from './error-text.js';
 import {

@@ -9,12 +9,15 @@ import { getTimeZoneGroup, listDepartments, listTimeZoneGroups } from '../actiti
 import { getSchedule, getWorkAssignments, listUsers } from '../actitime/resources/users.js';
 import type { User } from '../actitime/schemas.js';
 import { parsePeriod } from '../domain/period.js';
-import { projectPath, resolveDepartment, resolveTimeZoneGroup, resolveUser } from '../domain/resolve.js';
+import { projectPath } from '../domain/resolve/path.js';
+import { resolveDepartment, resolveTimeZoneGroup } from '../domain/resolve/reference-lists.js';
+import { resolveUser } from '../domain/resolve/user.js';
 import type { ToolContext } from './context.js';
 import { optionalPart } from './optional-part.js';
 import { defineTool, type AnyTool } from './define.js';
 import { ARG } from './arg-text.js';
-import { compact, limitInput, num, offsetInput, refInput } from './work.js';
+import { limitInput, offsetInput, refInput } from './inputs.js';
+import { compact, num } from './outputs.js';
 
 /** Output: the stable core of a user; the other properties pass as extra keys. */
 export const UserCore = z.looseObject({ id: num, name: z.string() });

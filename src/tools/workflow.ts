@@ -12,7 +12,7 @@ import {
 } from '../actitime/resources/workflowStatuses.js';
 import type { WorkflowStatus } from '../actitime/schemas.js';
 import { invalid } from '../domain/errors.js';
-import { resolveWorkflowStatus } from '../domain/resolve.js';
+import { resolveWorkflowStatus } from '../domain/resolve/reference-lists.js';
 import { nameInput } from '../domain/sanitize.js';
 import { listTasks } from '../actitime/resources/tasks.js';
 import {
@@ -25,7 +25,8 @@ import {
 } from './confirm.js';
 import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';
-import { num, refInput } from './work.js';
+import { refInput } from './inputs.js';
+import { num } from './outputs.js';
 
 const StatusType = z.enum(['open', 'completed']);
 const StatusOut = z.looseObject({ id: num, name: z.string(), type: z.string() });

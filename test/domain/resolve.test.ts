@@ -1,20 +1,20 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { ToolError } from '../../src/domain/errors.js';
+import { resolveCustomer } from '../../src/domain/resolve/customer.js';
+import { similarity } from '../../src/domain/resolve/match.js';
+import { taskPath } from '../../src/domain/resolve/path.js';
+import { resolveProject } from '../../src/domain/resolve/project.js';
 import {
-  resolveCustomer,
   resolveDepartment,
   resolveLeaveType,
-  resolveProject,
-  resolveTask,
   resolveTimeZoneGroup,
   resolveTypeOfWork,
-  resolveUser,
   resolveWorkflowStatus,
-  similarity,
-  taskPath,
-  type Resolver,
-} from '../../src/domain/resolve.js';
+} from '../../src/domain/resolve/reference-lists.js';
+import { resolveTask } from '../../src/domain/resolve/task.js';
+import type { Resolver } from '../../src/domain/resolve/types.js';
+import { resolveUser } from '../../src/domain/resolve/user.js';
 import { connectClient, type Connected } from '../helpers/mcp.js';
 
 async function failure(p: Promise<unknown>): Promise<ToolError> {

@@ -8,7 +8,7 @@ import { setTimetrackLock } from '../../src/tools/admin.js';
 import { logLeaveTime } from '../../src/tools/leave.js';
 import { logTimeTool } from '../../src/tools/time.js';
 import { getUserTool } from '../../src/tools/users.js';
-import { createProjectTool } from '../../src/tools/work.js';
+import { createProjectTool } from '../../src/tools/work-write.js';
 import { errorOf, type Connected } from '../helpers/mcp.js';
 import { TODAY } from '../simulator/demo-calendar.js';
 import { ok, world, writesOf, type World } from './time-support.js';
