@@ -154,6 +154,7 @@ const deleted =
 
 const MAPPINGS: Record<string, Mapping> = {
   log_time: timeCells,
+  copy_time: timeCells,
   log_leave_time: leaveCells,
   create_customer: created('customer'),
   create_project: created('project'),

@@ -5,6 +5,7 @@
 import { PERIOD_EXAMPLES } from '../domain/period.js';
 import { ConfigError } from '../actitime/errors.js';
 import { adminTools } from './admin.js';
+import { copyTimeTools } from './copy-time.js';
 import { DEFAULT_TOOLSETS, TOOLSETS, type AnyTool, type Toolset } from './define.js';
 import { leaveTools } from './leave.js';
 import { referenceTools } from './reference.js';
@@ -17,6 +18,7 @@ import { workTools } from './work.js';
 
 export const ALL_TOOLS: readonly AnyTool[] = [
   ...timeTools,
+  ...copyTimeTools,
   ...summaryTools,
   ...undoTools,
   ...leaveTools,

@@ -17,6 +17,8 @@ import {
   planResult,
   writeLogTime,
   type EntryProblem,
+  type LogTimeContext,
+  type LogTimePlan,
   type LogTimeResult,
   type StoredTimePlan,
 } from '../domain/log-time.js';
@@ -177,6 +179,18 @@ export const EntryListOutput = z.object({
 });
 const num = z.number();
 
+/** The output fields of log_time, shared by the tools that write through its plan (copy_time). */
+export const LOG_TIME_OUTPUT = {
+  entries: WriteRows,
+  summary: z.record(z.string(), num),
+  days: Rows,
+  timeZone: z.string(),
+  dryRun: z.boolean().optional(),
+  status: z.string().optional(),
+  planToken: z.string().optional(),
+  note: z.string().optional(),
+};
+
 // ---- log_time ---------------------------------------------------------------------------------------------
 
 const Entry = z
@@ -219,29 +233,11 @@ export const logTimeTool = defineTool({
     dryRun: z.boolean().optional().describe(ARG.dryRun),
     confirm: z.string().max(64).optional().describe(ARG.confirm),
   }),
-  outputSchema: z.object({
-    entries: WriteRows,
-    summary: z.record(z.string(), num),
-    days: Rows,
-    timeZone: z.string(),
-    dryRun: z.boolean().optional(),
-    status: z.string().optional(),
-    planToken: z.string().optional(),
-    note: z.string().optional(),
-  }),
+  outputSchema: z.object(LOG_TIME_OUTPUT),
   async handler(args, ctx) {
-    const calendar = await ctx.calendar();
-    const lctx = {
-      client: ctx.client,
-      signal: ctx.signal,
-      me: () => ctx.me(),
-      calendar,
-      now: ctx.now(),
-      describe: describeProblem,
-    };
+    const lctx = await logTimeContext(ctx);
     const tool = 'log_time';
-    if (args.confirm !== undefined)
-      return shown(await applyLogTimePlan(lctx, redeemPlan<StoredTimePlan>(ctx, tool, args)));
+    if (args.confirm !== undefined) return applyTimeToken(ctx, lctx, tool, args);
     const plan = await planLogTime(
       lctx,
       args.entries.map((e) => ({
@@ -253,30 +249,73 @@ export const logTimeTool = defineTool({
         ...(e.user === undefined ? {} : { user: e.user }),
       })),
     );
-    const token = () => issuePlan(ctx, tool, args, plan.stored);
-    if (args.dryRun) return { ...shown(planResult(plan)), planToken: token() };
-    const writes = plan.stored.cells.length > 0;
-    if (!needsConfirmation(ctx.config.confirm, writes, lowersTime(plan)))
-      return shown(await writeLogTime(lctx, plan));
-    const question = confirmQuestion(
-      TIME_QUESTION,
-      plan.plans
-        .filter((p) => p.result.status === 'planned')
-        .map(({ result: r }) => ({
-          label: `${r.date} ${r.task} (${r.user})`,
-          before: r.before,
-          after: r.after ?? 0,
-        })),
-    );
-    const answer = await ctx.askUser(question);
-    if (answer === 'accept') return shown(await applyLogTimePlan(lctx, plan.stored));
-    const { dryRun: _planned, ...view } = shown(planResult(plan));
-    return { ...view, ...unconfirmed(answer, token) };
+    return runTimePlan(ctx, lctx, tool, args, plan);
   },
 });
 
+/** What planning and writing time needs from the tool context. */
+export async function logTimeContext(ctx: ToolContext): Promise<LogTimeContext> {
+  return {
+    client: ctx.client,
+    signal: ctx.signal,
+    me: () => ctx.me(),
+    calendar: await ctx.calendar(),
+    now: ctx.now(),
+    describe: describeProblem,
+  };
+}
+
+/** Fields a tool adds to every result of its plan (copy_time's `copied`); kept with the plan's token. */
+type Extra = Record<string, unknown>;
+
+/** Applies exactly the plan a `confirm` token stands for (its extra fields shown again). */
+export async function applyTimeToken(
+  ctx: ToolContext,
+  lctx: LogTimeContext,
+  tool: string,
+  args: Record<string, unknown>,
+) {
+  const { extra, ...stored } = redeemPlan<StoredTimePlan & { extra?: Extra }>(ctx, tool, args);
+  return { ...shown(await applyLogTimePlan(lctx, stored)), ...extra };
+}
+
+/**
+ * A planned time write, the log_time way: dryRun → the plan and its planToken; a write the policy confirms
+ * (a lowering set, or every write under `writes`) → the user is asked, or confirmation_required; else written.
+ */
+export async function runTimePlan(
+  ctx: ToolContext,
+  lctx: LogTimeContext,
+  tool: string,
+  args: Record<string, unknown>,
+  plan: LogTimePlan,
+  extra: Extra = {},
+) {
+  const stored: StoredTimePlan & { extra?: Extra } =
+    Object.keys(extra).length > 0 ? { ...plan.stored, extra } : plan.stored;
+  const token = () => issuePlan(ctx, tool, args, stored);
+  if (args.dryRun === true) return { ...shown(planResult(plan)), planToken: token(), ...extra };
+  const writes = plan.stored.cells.length > 0;
+  if (!needsConfirmation(ctx.config.confirm, writes, lowersTime(plan)))
+    return { ...shown(await writeLogTime(lctx, plan)), ...extra };
+  const question = confirmQuestion(
+    TIME_QUESTION,
+    plan.plans
+      .filter((p) => p.result.status === 'planned')
+      .map(({ result: r }) => ({
+        label: `${r.date} ${r.task} (${r.user})`,
+        before: r.before,
+        after: r.after ?? 0,
+      })),
+  );
+  const answer = await ctx.askUser(question);
+  if (answer === 'accept') return { ...shown(await applyLogTimePlan(lctx, plan.stored)), ...extra };
+  const { dryRun: _planned, ...view } = shown(planResult(plan));
+  return { ...view, ...unconfirmed(answer, token), ...extra };
+}
+
 /** A result as shown: the emulated-delta note, and the sentence of a plan conflict. */
-function shown(result: LogTimeResult) {
+export function shown(result: LogTimeResult) {
   return {
     ...result,
     entries: result.entries.map((e) =>

@@ -59,6 +59,11 @@ const CASES: Record<string, Case[]> = {
     },
     { args: { entries: [{ task: '143', duration: '1h' }], dryRun: true } },
   ],
+  // The admin's own cells: yesterday onto next week's empty days, and a dry run of last week onto week +3.
+  copy_time: [
+    { args: { from: 'yesterday', to: `${week(1)}..${week(1, 6)}` } },
+    { args: { from: 'last week', to: `${week(3)}..${week(3, 6)}`, mode: 'replace', dryRun: true } },
+  ],
   get_timesheet: [{ args: {} }, { args: { user: 'trainee', period: 'last week' } }],
   get_time_entries: [
     { args: { period: 'last week', users: ['trainee'], projects: ['Spaceship building'] } },
