@@ -73,13 +73,13 @@ describe('everyday requests, played as an assistant would', () => {
         period: Period;
         days: Array<{ date: string; logged: number; missing: number }>;
         projects: Array<{ path: string; total: number }>;
-        totals: { logged: number; missing: number; scheduled: number; hm: string };
+        totals: { logged: number; missing: number; scheduled: number; loggedHm: string };
       }>('get_timesheet', { period: 'last week' });
       expect(sheet.period).toMatchObject({ ...LAST_WEEK, timeZone: 'America/New_York', weekStart: 1 });
       const total = logged(s.sim, [U.trainee], LAST_WEEK.from, LAST_WEEK.to);
       expect(sheet.totals).toMatchObject({ logged: total, scheduled: 2400, missing: 2400 - total });
       expect(total).toBe(1740);
-      expect(sheet.totals.hm).toBe('29:00');
+      expect(sheet.totals.loggedHm).toBe('29:00');
       // The two gaps of the seed: Tuesday 300 of 480, Thursday nothing.
       expect(sheet.days.filter((d) => d.missing > 0).map((d) => [d.date, d.logged])).toEqual([
         [week(-1, 1), 300],
@@ -337,22 +337,13 @@ describe('everyday requests, played as an assistant would', () => {
       role: 'employee',
       words: 'take this Friday afternoon off (4 hours)',
       user: 'trainee',
-      maxCalls: 3,
+      maxCalls: 2,
     },
     async (s) => {
-      // A careful assistant plans first: "this friday" is read as the most recent Friday, a past day.
-      const first = await s.ok<{ days: Array<{ date: string; warnings: string[] }> }>('log_leave_time', {
-        leaveType: 'Time Off',
-        date: 'this friday',
-        duration: '4h',
-        dryRun: true,
-      });
-      expect(first.days.map((d) => d.date)).toEqual([week(-1, 4)]);
-      expect(first.days[0]!.warnings).toContain('over_schedule');
-      // The plan names a past day: plan again for the coming Friday, then apply that plan.
+      // A careful assistant plans first: "this friday" is the Friday of the current week, here still to come.
       const plan = await s.ok<{ days: Array<{ date: string }>; planToken: string }>('log_leave_time', {
         leaveType: 'Time Off',
-        date: 'next friday',
+        date: 'this friday',
         duration: '4h',
         dryRun: true,
       });
@@ -362,7 +353,7 @@ describe('everyday requests, played as an assistant would', () => {
         'log_leave_time',
         {
           leaveType: 'Time Off',
-          date: 'next friday',
+          date: 'this friday',
           duration: '4h',
           confirm: plan.planToken,
         },
@@ -535,9 +526,10 @@ describe('everyday requests, played as an assistant would', () => {
       const day = week(-3);
       expect(day).toBe('2026-10-12');
       const before = cell(s.sim, U.trainee, day, T.meetings);
-      const out = await s.ok<LogOut>('log_time', {
+      // Nothing written at all: an error result that still carries the entry's status and error.
+      const out = (await s.fail('log_time', {
         entries: [{ task: 'Meetings', date: day, duration: '30m' }],
-      });
+      })) as unknown as LogOut;
       expect(out.summary).toEqual({ refused: 1 });
       expect(out.entries[0]).toMatchObject({ status: 'refused', error: { reason: 'timetrack_approved' } });
       expect(String(out.entries[0]!.error!.hint)).toContain('reject');
