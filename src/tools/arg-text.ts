@@ -16,7 +16,7 @@ export const ARG = {
   date: 'YYYY-MM-DD, today, yesterday, friday; default today',
   period: (fallback: string) => `e.g. "last week", "2026-Q3", "november", "A..B"; default ${fallback}`,
   dryRun: 'true: write nothing, return the plan and its planToken',
-  confirm: 'token from a dryRun or confirmation_required result; applies exactly that',
+  confirm: 'a planToken (dryRun or confirmation_required): applies exactly that plan',
   includeArchived: 'also match archived items',
   limit: 'page size',
   offset: 'items to skip (nextOffset)',

@@ -16,7 +16,7 @@ export const NOT_APPLIED_TEXT: Record<NotApplied, string> = {
   no_answer: 'No answer came from the user in time; nothing was changed. Ask again later.',
   confirmation_required:
     'Nothing was changed yet. Show the user the impact; if they agree, call again with the same ' +
-    'arguments and confirm = confirmToken.',
+    'arguments and confirm = planToken.',
 };
 
 export const REFUSAL_TEXT: Record<ConfirmRefusal, string> = {

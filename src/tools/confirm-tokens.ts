@@ -60,14 +60,19 @@ export class ConfirmTokens {
     return token;
   }
 
-  /** Consumes the token whatever the outcome of the call it confirms: a token never applies twice. */
+  /**
+   * Consumes the token whatever the outcome of the call it confirms: a token never applies twice. A call with
+   * other arguments leaves it unspent: it applied nothing, and the right call may still follow.
+   */
   redeem<P = unknown>(token: string, tool: string, args: Record<string, unknown>): Redeemed<P> {
     const grant = this.grants.get(token);
     if (!grant) return { ok: false, reason: this.spent.has(token) ? 'used' : 'unknown' };
+    const expired = this.now() > grant.expiresAt;
+    if (!expired && (grant.tool !== tool || grant.args !== canonicalArgs(args)))
+      return { ok: false, reason: 'other_call' };
     this.grants.delete(token);
     this.spent.set(token, grant.expiresAt);
-    if (this.now() > grant.expiresAt) return { ok: false, reason: 'expired' };
-    if (grant.tool !== tool || grant.args !== canonicalArgs(args)) return { ok: false, reason: 'other_call' };
+    if (expired) return { ok: false, reason: 'expired' };
     return { ok: true, fingerprint: grant.fingerprint, payload: grant.payload as P };
   }
 

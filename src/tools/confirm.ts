@@ -10,7 +10,7 @@
  *   otherwise a `confirmation_required` result with the new impact, a fresh token and the reason;
  * - else ask the user through elicitation: only `accept` proceeds (after checking the state did not change
  *   while they were asked); decline, cancel or no answer change nothing and the result says so;
- * - a client without elicitation gets `confirmation_required` with the impact and a `confirmToken`.
+ * - a client without elicitation gets `confirmation_required` with the impact and a `planToken`.
  */
 import { ARG } from './arg-text.js';
 import { createHash } from 'node:crypto';
@@ -48,7 +48,7 @@ export interface PendingResult {
   reason?: ConfirmRefusal;
   message: string;
   impact: Impact;
-  confirmToken?: string;
+  planToken?: string;
 }
 
 export type ConfirmStep =
@@ -62,11 +62,11 @@ export const confirmInput = z.string().optional().describe(ARG.confirm);
 
 /**
  * The output-schema fields of a confirmable tool; extra keys (reason, message) pass because output schemas are
- * loose. Only `status` is spelled out, to keep tools/list small: confirmToken and impact are in the text.
+ * loose. Only `status` is spelled out, to keep tools/list small: planToken and impact are in the text.
  */
 export const confirmOutput = {
   status: z.string().optional(),
-  confirmToken: z.string().optional(),
+  planToken: z.string().optional(),
   impact: z.looseObject({}).optional(),
 };
 
@@ -138,7 +138,7 @@ function pending(
     ...(reason === undefined ? {} : { reason }),
     message,
     impact: assessment.impact,
-    ...(withToken ? { confirmToken: ctx.tokens.issue(tool, args, assessment.fingerprint) } : {}),
+    ...(withToken ? { planToken: ctx.tokens.issue(tool, args, assessment.fingerprint) } : {}),
   };
 }
 

@@ -33,7 +33,10 @@ export function redeemPlan<P>(ctx: ToolContext, tool: string, args: Record<strin
   if (r.ok) return r.payload;
   throw new ToolError('conflict', `nothing was written: ${REFUSED[r.reason]}`, {
     field: 'confirm',
-    hint: 'call again with dryRun: true (same arguments) for a new plan and planToken',
+    hint:
+      r.reason === 'other_call'
+        ? 'send the arguments of the call that returned this planToken, unchanged, with confirm; the token still stands'
+        : 'call again with dryRun: true (same arguments) for a new plan and planToken',
   });
 }
 

@@ -98,7 +98,7 @@ export function instructionsFor(tools: readonly AnyTool[], readOnly: boolean): s
     readOnly
       ? 'The server is read-only: nothing can be changed.'
       : 'Check the result of every change; on an error, follow its hint. A result with status ' +
-        'confirmation_required changed nothing: show its impact, and call again with its token as confirm ' +
+        'confirmation_required changed nothing: show its impact, and call again with its planToken as confirm ' +
         'only after the user agrees.',
   ].join(' ');
 }

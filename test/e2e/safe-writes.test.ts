@@ -37,12 +37,12 @@ describe('issue 10 acceptance: safe writes in the demo', () => {
     const args = { kind: 'project', ref: 'Big Bang Company / Launch pad', revokeApprovedWeeks: true };
     const asked = await call(cli.client, 'delete_work_item', args);
     expect(asked).toMatchObject({ status: 'confirmation_required' });
-    expect(asked.confirmToken).toMatch(/^ct_/);
+    expect(asked.planToken).toMatch(/^ct_/);
     expect(JSON.stringify(asked.impact)).toMatch(/Launch pad/);
     const still = await call(cli.client, 'search_projects', { customer: 'Big Bang Company' });
     expect(JSON.stringify(still)).toMatch(/Launch pad/);
     expect(asked.impact).toMatchObject({ approvedWeeks: expect.any(Number) });
-    const done = await call(cli.client, 'delete_work_item', { ...args, confirm: asked.confirmToken });
+    const done = await call(cli.client, 'delete_work_item', { ...args, confirm: asked.planToken });
     expect(done.status).not.toBe('confirmation_required');
     expect(JSON.stringify(done)).toMatch(/minutes/);
     const after = await call(cli.client, 'search_projects', { customer: 'Big Bang Company' });

@@ -824,7 +824,7 @@ describe('everyday requests, played as an assistant would', () => {
       role: 'employee',
       words: 'the hour of Meetings on Monday was a mistake: clear it',
       user: 'trainee',
-      maxCalls: 4,
+      maxCalls: 3,
     },
     async (s) => {
       const monday = week(0);
@@ -843,9 +843,12 @@ describe('everyday requests, played as an assistant would', () => {
       expect(refused).toMatchObject({ kind: 'conflict', field: 'confirm' });
       expect(String(refused.message)).toContain('issued for other arguments');
       expect(s.writes()).toEqual([]);
-      // That refusal spent the token, so the hint's way out is a new plan, then its token.
-      const plan = await s.ok<LogOut>('log_time', { entries: [resolved], dryRun: true });
-      const done = await s.ok<LogOut>('log_time', { entries: [resolved], confirm: plan.planToken });
+      // The refusal spent nothing: the hint says to resend the original arguments, which applies the plan.
+      expect(String(refused.hint)).toMatch(/unchanged/);
+      const done = await s.ok<LogOut>('log_time', {
+        entries: [{ task: 'Meetings', date: 'monday', duration: 0, mode: 'set' }],
+        confirm: asked.planToken,
+      });
       expect(done.entries).toMatchObject([{ before: 60, after: 0, status: 'applied' }]);
       expect(s.sim.store.getTime(U.trainee, monday, T.meetings)).toBeUndefined();
       expect(s.writes()).toHaveLength(1);

@@ -6,7 +6,7 @@
 import type { ElicitRequest, ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { connectClient, textOf, type Connected } from '../helpers/mcp.js';
+import { connectClient, errorOf, textOf, type Connected } from '../helpers/mcp.js';
 import { api, startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
 import type { Json } from '../helpers/tools.js';
 
@@ -102,7 +102,7 @@ describe('SEC-CF-01 a client with elicitation is asked before a delete', () => {
       const p = await project();
       const out = await call(c, 'delete_work_item', { kind: 'project', ref: p.name });
       expect(out).toMatchObject({ status, impact: { path: p.path, tasks: 2, minutes: 90 } });
-      expect(out.confirmToken).toBeUndefined();
+      expect(out.planToken).toBeUndefined();
       expect(out.deleted).toBeUndefined();
       expect(deletes()).toEqual([]);
       expect(await exists(p.id)).toBe(200);
@@ -137,7 +137,7 @@ describe('SEC-CF-01 a client with elicitation is asked before a delete', () => {
       reason: 'changed',
       impact: { minutes: 120 },
     });
-    expect(typeof out.confirmToken).toBe('string');
+    expect(typeof out.planToken).toBe('string');
     expect(deletes()).toEqual([]);
   });
 });
@@ -156,14 +156,14 @@ describe('SEC-CF-02 a client without elicitation confirms with a token', () => {
       status: 'confirmation_required',
       impact: { action: 'Delete project', path: p.path, tasks: 2, minutes: 90, approvedWeeks: 0 },
     });
-    expect(first.confirmToken).toMatch(/^ct_/);
+    expect(first.planToken).toMatch(/^ct_/);
     expect(deletes()).toEqual([]);
     expect(await exists(p.id)).toBe(200);
 
     const second = await call(c, 'delete_work_item', {
       kind: 'project',
       ref: p.name,
-      confirm: first.confirmToken,
+      confirm: first.planToken,
     });
     expect(second).toMatchObject({ deleted: { id: p.id }, cascaded: { tasks: 2, minutes: 90 } });
     expect(deletes().map((r) => r.path)).toEqual([`/projects/${p.id}`]);
@@ -174,16 +174,16 @@ describe('SEC-CF-02 a client without elicitation confirms with a token', () => {
     const again = await call(c, 'delete_work_item', {
       kind: 'project',
       ref: p2.id,
-      confirm: first.confirmToken,
+      confirm: first.planToken,
     });
     expect(again).toMatchObject({ status: 'confirmation_required', reason: 'used' });
     expect(deletes()).toEqual([]);
   });
 
-  it('a replayed token is refused with a fresh one', async () => {
+  it('a token for other arguments stays usable, once', async () => {
     const p = await project();
     const first = await call(c, 'delete_work_item', { kind: 'project', ref: p.id });
-    const token = first.confirmToken;
+    const token = first.planToken;
     const other = await call(c, 'delete_work_item', {
       kind: 'project',
       ref: p.id,
@@ -191,11 +191,16 @@ describe('SEC-CF-02 a client without elicitation confirms with a token', () => {
       confirm: token,
     });
     expect(other).toMatchObject({ status: 'confirmation_required', reason: 'other_call' });
-    const replay = await call(c, 'delete_work_item', { kind: 'project', ref: p.id, confirm: token });
-    expect(replay).toMatchObject({ status: 'confirmation_required', reason: 'used' });
-    expect(replay.confirmToken).not.toBe(token);
     expect(deletes()).toEqual([]);
-    expect(await exists(p.id)).toBe(200);
+    // The call the token was issued for still applies it, once.
+    await call(c, 'delete_work_item', { kind: 'project', ref: p.id, confirm: token });
+    expect(deletes()).toHaveLength(1);
+    const replay = await c.client.callTool({
+      name: 'delete_work_item',
+      arguments: { kind: 'project', ref: p.id, confirm: token },
+    });
+    expect(errorOf(replay)).toMatchObject({ kind: 'not_found', field: 'ref' });
+    expect(deletes()).toHaveLength(1);
   });
 
   it('time logged on a task of the project between the calls: refused with the new impact, nothing deleted', async () => {
@@ -205,7 +210,7 @@ describe('SEC-CF-02 a client without elicitation confirms with a token', () => {
     const second = await call(c, 'delete_work_item', {
       kind: 'project',
       ref: p.id,
-      confirm: first.confirmToken,
+      confirm: first.planToken,
     });
     expect(second).toMatchObject({
       status: 'confirmation_required',
@@ -219,7 +224,7 @@ describe('SEC-CF-02 a client without elicitation confirms with a token', () => {
     const third = await call(c, 'delete_work_item', {
       kind: 'project',
       ref: p.id,
-      confirm: second.confirmToken,
+      confirm: second.planToken,
     });
     expect(third).toMatchObject({ deleted: { id: p.id }, cascaded: { minutes: 135 } });
   });
@@ -232,7 +237,7 @@ describe('SEC-CF-02 a client without elicitation confirms with a token', () => {
       const late = await call(c, 'delete_work_item', {
         kind: 'project',
         ref: p.id,
-        confirm: first.confirmToken,
+        confirm: first.planToken,
       });
       expect(late).toMatchObject({ status: 'confirmation_required', reason: 'expired' });
       expect(late.message).toMatch(/expired/);

@@ -44,11 +44,11 @@ async function confirmed(c: Connected, name: string, args: Json): Promise<Json> 
   sim.clearRequests();
   const held = await call(c, name, args);
   expect(held, JSON.stringify(held)).toMatchObject({ status: 'confirmation_required' });
-  expect(typeof held.confirmToken).toBe('string');
+  expect(typeof held.planToken).toBe('string');
   expect(held.impact).toBeDefined();
   expect(writes()).toEqual([]);
-  const applied = await call(c, name, { ...args, confirm: held.confirmToken });
-  expect(applied.confirmToken).toBeUndefined();
+  const applied = await call(c, name, { ...args, confirm: held.planToken });
+  expect(applied.planToken).toBeUndefined();
   expect(['confirmation_required', 'declined', 'cancelled', 'no_answer']).not.toContain(applied.status);
   expect(writes().length).toBeGreaterThan(0);
   return applied;

@@ -118,24 +118,29 @@ describe('plan → apply and confirmation (log_time, log_leave_time)', () => {
     expect(out.summary).toEqual({ applied: 1, conflict: 1 });
   });
 
-  it('SEC-PL-03 a replayed token, or one for other arguments, is refused and nothing is written', async () => {
+  it('SEC-PL-03 a replayed token, or one for other arguments, is refused and nothing is written (the latter stays usable)', async () => {
     const d = week(1, 4);
     const args = { entries: [{ task: String(MEETINGS), date: d, duration: 10 }] };
     const plan = await log(trainee, { ...args, dryRun: true });
+    const since0 = w.sim.requests.length;
     const other = await trainee.client.callTool({
       name: 'log_time',
       arguments: { entries: [{ task: String(MEETINGS), date: d, duration: 11 }], confirm: plan.planToken },
     });
     expect(errorOf(other)).toMatchObject({ kind: 'conflict', field: 'confirm' });
     expect(String(errorOf(other).message)).toContain('other arguments');
-    // Refused for other arguments: the token is spent (single use).
+    expect(String(errorOf(other).hint)).toMatch(/unchanged/);
+    expect(writesOf(w.sim, since0)).toHaveLength(0);
+    // Refused for other arguments, the token is not spent: the original call still applies it, once.
     const since = w.sim.requests.length;
+    await log(trainee, { ...args, confirm: plan.planToken });
+    expect(writesOf(w.sim, since)).toHaveLength(1);
     const again = await trainee.client.callTool({
       name: 'log_time',
       arguments: { ...args, confirm: plan.planToken },
     });
     expect(String(errorOf(again).message)).toContain('already used');
-    expect(writesOf(w.sim, since)).toHaveLength(0);
+    expect(writesOf(w.sim, since)).toHaveLength(1);
 
     const plan2 = await log(trainee, { ...args, dryRun: true });
     await log(trainee, { ...args, confirm: plan2.planToken });
@@ -144,7 +149,7 @@ describe('plan → apply and confirmation (log_time, log_leave_time)', () => {
       arguments: { ...args, confirm: plan2.planToken },
     });
     expect(errorOf(replay)).toMatchObject({ kind: 'conflict', field: 'confirm' });
-    expect(cell(d, MEETINGS)?.time).toBe(10);
+    expect(cell(d, MEETINGS)?.time).toBe(20); // the first plan and plan2, each applied once
   });
 
   it('SEC-PL-04 an expired token (11 minutes later on the server clock) is refused, nothing written', async () => {
