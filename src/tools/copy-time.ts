@@ -28,9 +28,8 @@ export const copyTimeTool = defineTool({
   name: 'copy_time',
   title: 'Copy time',
   description:
-    'Copies logged cells: one day onto each working day of `to`, or day i onto day i of an equally long ' +
-    'period; leave days skipped. Writes as log_time (refusals, dryRun, confirm) and returns its result plus ' +
-    'copied {filled, skipped}.',
+    'Copy logged cells from one day onto each working day of `to`, or day by day between equally long ' +
+    'periods; leave days skipped. Writes and returns like log_time, plus copied {filled, skipped}.',
   toolset: 'time',
   access: 'write',
   idempotent: false,

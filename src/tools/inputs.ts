@@ -1,6 +1,8 @@
 /** Tool inputs shared by every toolset: objects named by id or by name, bare ids, and paging. */
 import { z } from 'zod';
 
+import { ARG } from './arg-text.js';
+
 export const MAX_PAGE = 100;
 export const DEFAULT_PAGE = 25;
 /** actiTIME ids are Java ints. */
@@ -31,5 +33,5 @@ export const idInput = () =>
       .refine(isId, 'an id must be a positive whole number'),
   ]);
 
-export const limitInput = z.int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE);
-export const offsetInput = z.int().min(0).max(10_000_000).default(0);
+export const limitInput = z.int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE).describe(ARG.limit);
+export const offsetInput = z.int().min(0).max(10_000_000).default(0).describe(ARG.offset);

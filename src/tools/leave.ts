@@ -71,8 +71,8 @@ export const getLeaveTime = defineTool({
   name: 'get_leave_time',
   title: 'Leave time',
   description:
-    'Leave taken, filtered. Returns rows {date, userId, leaveTypeId, type, minutes}, user names, totals per ' +
-    'type; whole days up to 1000 rows, then hasMore and next. The API has no leave balances.',
+    'Returns leave rows {date, userId, leaveTypeId, type, minutes}, filtered, with user names and totals per type; ' +
+    'whole days up to 1000 rows, then hasMore and next.',
   toolset: 'leave',
   access: 'read',
   inputSchema: z.object({
@@ -188,7 +188,7 @@ export const logLeaveTime = defineTool({
   title: 'Log leave time',
   description:
     'Enter leave of one type for a day or range (scheduled days only); add is atomic; days over 24 h are ' +
-    'refused. Returns per day {date, weekday, before, after, total, scheduled, warnings, status, error}.',
+    'refused. Returns days {before, after, total, scheduled, warnings, status, error}.',
   toolset: 'leave',
   access: 'write',
   idempotent: false,

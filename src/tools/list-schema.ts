@@ -1,7 +1,8 @@
 /**
  * The JSON Schemas tools/list sends, without the parts that say nothing: the dialect URI (MCP assumes one; ours
  * use nothing draft-specific), and the empty `properties: {}`, `additionalProperties: {}` and `items: {}` that
- * zod writes for open objects and arrays, `propertyNames: {type: string}` (every JSON key is one), and
+ * zod writes for open objects and arrays, `propertyNames: {type: string}` (every JSON key is one), text length
+ * limits and a boolean's `default: false` (checked or implied on arrival), and
  * `additionalProperties: false` and `required` on results. Every tool's schemas go to the model on every turn (the budget in
  * test/tools/budget.test.ts); the meaning is unchanged: an open object is still open.
  */
@@ -19,13 +20,24 @@ export function compactSchema(node: unknown, io: 'input' | 'output' = 'input'): 
   if (Array.isArray(node)) return node.map((n) => compactSchema(n, io));
   if (typeof node !== 'object' || node === null) return node;
   const out: Json = {};
+  const described = typeof (node as Json).description === 'string';
   for (const [key, value] of Object.entries(node as Json)) {
+    // An alternative's own description repeats, at length, what its described parent says.
+    if ((key === 'anyOf' || key === 'oneOf') && described && Array.isArray(value)) {
+      out[key] = value.map((alt) => compactSchema(withoutDescription(alt), io));
+      continue;
+    }
     if (key === '$schema') continue;
     if ((key === 'properties' || key === 'additionalProperties' || key === 'items') && isEmptyObject(value))
       continue;
     // Text length limits are enforced on arrival with an error naming the field; listed, they only cost tokens.
-    if ((key === 'minLength' && value === 0) || (key === 'maxLength' && (node as Json).type === 'string'))
+    if (
+      (key === 'minLength' && (value === 0 || value === 1)) ||
+      (key === 'maxLength' && (node as Json).type === 'string')
+    )
       continue;
+    // An optional flag that is absent is off: `default: false` says nothing more.
+    if (key === 'default' && value === false && (node as Json).type === 'boolean') continue;
     // zod writes a regular expression beside `format: email`; the format says it.
     if (key === 'pattern' && (node as Json).format !== undefined) continue;
     // JSON object keys are always strings.
@@ -41,6 +53,12 @@ export function compactSchema(node: unknown, io: 'input' | 'output' = 'input'): 
         : compactSchema(value, io);
   }
   return out;
+}
+
+function withoutDescription(node: unknown): unknown {
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) return node;
+  const { description: _d, ...rest } = node as Json;
+  return rest;
 }
 
 /** A tool's input or output schema as tools/list sends it. */

@@ -125,8 +125,7 @@ export const getReferenceData = defineTool({
   name: 'get_reference_data',
   title: 'Reference data',
   description:
-    'Returns company settings (company, weekStart 0 = Sunday, currency, formats, limits) or the items {id, ' +
-    'name, default, archived} of a reference list.',
+    'Returns company settings (weekStart 0 = Sunday, currency, formats, limits) or a reference list’s items {id, name}.',
   toolset: 'reference',
   access: 'read',
   inputSchema: Input,

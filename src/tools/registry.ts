@@ -78,7 +78,7 @@ const TOOLSET_PURPOSE: Record<Toolset, string> = {
   reference:
     'read settings and reference lists (leave types, types of work, departments, time zones, statuses)',
   workflow: 'manage workflow statuses',
-  admin: 'administrative changes (locks, users, hooks)',
+  admin: 'administrative changes (locks, users, hooks, deleting customers, projects and tasks)',
 };
 
 /** The server's `instructions`: a short paragraph generated from what is enabled. */

@@ -223,8 +223,8 @@ export const logTimeTool = defineTool({
   title: 'Log time',
   description:
     'Add (atomic) or set time on task-days. Ambiguous names write nothing; approved weeks and days over 24 h ' +
-    'are refused; a lowering set may return confirmation_required. Returns per entry before, after, status, ' +
-    'error; days {weekday, total, scheduled, warnings}.',
+    'are refused; a lowering set may need confirmation. Returns entries {before, after, status, error}, days ' +
+    '{total, scheduled, warnings}.',
   toolset: 'time',
   access: 'write',
   idempotent: false,
@@ -337,9 +337,8 @@ export const getTimesheet = defineTool({
   name: 'get_timesheet',
   title: 'Timesheet',
   description:
-    'A user’s day × task grid (≤ 62 days). Returns days {date, scheduled, logged, leave, missing, overtime, ' +
-    'approved (null = unknown)}, tasks {path, minutes per day, total}, projects, leave per type and totals. ' +
-    'locked is null: the API hides locks and cannot approve or reject.',
+    'Returns a user’s day × task grid (≤ 62 days): days {scheduled, logged, leave, missing, overtime, approved}, ' +
+    'tasks {path, minutes per day}, projects, leave, totals. The API hides locks (locked: null).',
   toolset: 'time',
   access: 'read',
   inputSchema: z.object({
@@ -407,9 +406,8 @@ export const getTimeEntries = defineTool({
   name: 'get_time_entries',
   title: 'Time entries',
   description:
-    'Time-track rows, filtered. Returns rows {date, userId, taskId, task, minutes, comment, approved}, user ' +
-    'names, totals; whole days up to limit, then hasMore and next (the period for the rest). For totals use ' +
-    'summarize_time.',
+    'Returns time-track rows {date, userId, taskId, task, minutes, comment, approved}, filtered, with user names and ' +
+    'totals; whole days up to limit, then hasMore and next (the rest’s period). Totals: summarize_time.',
   toolset: 'time',
   access: 'read',
   inputSchema: z.object({
@@ -498,9 +496,8 @@ export const findMissingTimeTool = defineTool({
   name: 'find_missing_time',
   title: 'Find missing time',
   description:
-    'Who logged less than scheduled (time + leave), days after today excluded; default everyone active you ' +
-    'can see. Returns users most missing first with missing and days {date, scheduled, logged, leave, ' +
-    'missing}; people: everyone checked with their totals; totals. Sends progress.',
+    'Who logged less than scheduled (time + leave) up to today; default everyone active you can see. Returns ' +
+    'users (most missing first) with their gap days, people (everyone’s totals) and totals.',
   toolset: 'time',
   access: 'read',
   inputSchema: z.object({

@@ -55,7 +55,7 @@ export const undoChange = defineTool({
   name: 'undo_change',
   title: 'Undo',
   description:
-    'Undoes one of your changes if nothing changed it since; undo the undo to redo. Returns what was restored.',
+    'Undo one of your changes if nothing changed it since (undo the undo to redo). Returns what was restored.',
   toolset: 'time',
   access: 'write',
   idempotent: false,

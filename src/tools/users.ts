@@ -142,9 +142,7 @@ async function assignmentsOf(ctx: ToolContext, u: User) {
 export const getUserTool = defineTool({
   name: 'get_user',
   title: 'Get user',
-  description:
-    'Returns a user’s profile; with schedule, their scheduled minutes per day; with assignments, their ' +
-    'projects.',
+  description: 'Returns a user’s profile, optionally with scheduled minutes per day and assigned projects.',
   toolset: 'users',
   access: 'read',
   inputSchema: z.object({

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 
+import { ARG } from './arg-text.js';
+
 import { isZonedMidnight, type Customer, type Project, type Task } from '../actitime/schemas.js';
 import { dateOfEpoch } from '../domain/period.js';
 import { resolveCustomer } from '../domain/resolve/customer.js';
@@ -14,7 +16,7 @@ import type { Ref } from '../domain/resolve/types.js';
 import type { ToolContext } from './context.js';
 import { compact, isoTime, num } from './outputs.js';
 
-export const WorkKind = z.enum(['customer', 'project', 'task']);
+export const WorkKind = z.enum(['customer', 'project', 'task']).describe(ARG.kind);
 export type WorkKind = z.infer<typeof WorkKind>;
 
 /**

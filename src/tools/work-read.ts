@@ -20,6 +20,7 @@ import { projectPath } from '../domain/resolve/path.js';
 import { resolveProject } from '../domain/resolve/project.js';
 import { resolveTypeOfWork, resolveWorkflowStatus } from '../domain/resolve/reference-lists.js';
 import { userLabel } from '../domain/resolve/user.js';
+import { ARG } from './arg-text.js';
 import type { ToolContext } from './context.js';
 import { defineTool } from './define.js';
 import { optionalPart } from './optional-part.js';
@@ -61,13 +62,13 @@ const isArchived = (map: ArchMap, id: number | null | undefined) =>
 
 const SearchTasksInput = z.object({
   words: z.string().min(1).max(200).optional().describe('all words in the name'),
-  customer: refInput().optional(),
-  project: refInput().optional(),
-  status: z.enum(['open', 'completed']).optional(),
-  workflowStatus: refInput().optional(),
-  typeOfWork: refInput().optional(),
-  includeArchived: z.boolean().default(false),
-  sort: z.enum(['name', 'created', 'status', '-created']).default('name'),
+  customer: refInput().optional().describe(ARG.customer),
+  project: refInput().optional().describe(ARG.project),
+  status: z.enum(['open', 'completed']).optional().describe('default both'),
+  workflowStatus: refInput().optional().describe('id or name'),
+  typeOfWork: refInput().optional().describe(ARG.typeOfWork),
+  includeArchived: z.boolean().default(false).describe(ARG.includeArchived),
+  sort: z.enum(['name', 'created', 'status', '-created']).default('name').describe('-created: newest first'),
   limit: limitInput,
   offset: offsetInput,
 });
@@ -82,8 +83,8 @@ export const searchTasks = defineTool({
   name: 'search_tasks',
   title: 'Search tasks',
   description:
-    'Find tasks by name words and filters (objects by id or name). Returns items with id, "Customer / Project ' +
-    '/ Task" path, status, deadline, estimatedTime (min); if hasMore, call again with offset = nextOffset.',
+    'Find tasks by name words and filters. Returns items {id, path, status, deadline, estimatedTime (min)}; ' +
+    'if hasMore, call again with offset = nextOffset.',
   toolset: 'work',
   access: 'read',
   inputSchema: SearchTasksInput,
@@ -140,11 +141,11 @@ export const searchTasks = defineTool({
 // ---- search_projects -----------------------------------------------------------------------------------------
 
 const SearchProjectsInput = z.object({
-  kind: z.enum(['project', 'customer']).default('project'),
+  kind: z.enum(['project', 'customer']).default('project').describe('what to find'),
   words: z.string().min(1).max(200).optional().describe('all words in the name'),
-  customer: refInput().optional(),
-  includeArchived: z.boolean().default(false),
-  sort: z.enum(['name', 'created', '-created']).default('name'),
+  customer: refInput().optional().describe('projects of this customer (id or name)'),
+  includeArchived: z.boolean().default(false).describe(ARG.includeArchived),
+  sort: z.enum(['name', 'created', '-created']).default('name').describe('-created: newest first'),
   limit: limitInput,
   offset: offsetInput,
 });
@@ -157,10 +158,10 @@ const SearchProjectsOutput = z.object({
 
 export const searchProjects = defineTool({
   name: 'search_projects',
-  title: 'Search projects or customers',
+  title: 'Search projects',
   description:
-    'Find projects (default) or customers (kind=customer) by name words or customer. Returns items with id and ' +
-    'path; if hasMore, call again with offset = nextOffset.',
+    'Find projects or customers by name words. Returns items {id, path}; if hasMore, call again with ' +
+    'offset = nextOffset.',
   toolset: 'work',
   access: 'read',
   inputSchema: SearchProjectsInput,
@@ -238,9 +239,9 @@ const ASSIGNED_FEATURE = 'assignedUsers';
 
 const GetWorkItemInput = z.object({
   kind: WorkKind,
-  ref: refInput(),
-  includeComments: z.boolean().default(false),
-  includeArchived: z.boolean().default(false),
+  ref: refInput(ARG.ref),
+  includeComments: z.boolean().default(false).describe('also list comments'),
+  includeArchived: z.boolean().default(false).describe(ARG.includeArchived),
 });
 
 /**
@@ -305,10 +306,8 @@ async function assignedOf(ctx: ToolContext, kind: WorkKind, id: number) {
 
 export const getWorkItem = defineTool({
   name: 'get_work_item',
-  title: 'Get customer, project or task',
-  description:
-    'Read a customer, project or task by id, name or path ("Customer / Project / Task"). Returns its ' +
-    'properties, assigned users and, with includeComments, its comments.',
+  title: 'Work item',
+  description: 'Returns a customer, project or task: its properties, assigned users and optionally comments.',
   toolset: 'work',
   access: 'read',
   inputSchema: GetWorkItemInput,

@@ -28,6 +28,7 @@ import { resolveCustomer } from '../domain/resolve/customer.js';
 import { resolveProject } from '../domain/resolve/project.js';
 import { resolveTypeOfWork, resolveWorkflowStatus } from '../domain/resolve/reference-lists.js';
 import { nameInput, textInput } from '../domain/sanitize.js';
+import { ARG } from './arg-text.js';
 import {
   confirmInput,
   confirmOutput,
@@ -71,14 +72,14 @@ const CreatedOutput = z.looseObject({ id: num.optional(), name: z.string().optio
 export const createCustomerTool = defineTool({
   name: 'create_customer',
   title: 'Create customer',
-  description: 'Create a customer; names are unique (key customer_exists). Returns the new customer.',
+  description: 'Create a customer (names are unique). Returns it.',
   toolset: 'work',
   access: 'write',
   idempotent: false,
   inputSchema: z.object({
-    name: nameInput(''),
-    description: descriptionInput.optional(),
-    archived: z.boolean().optional(),
+    name: nameInput('unique, e.g. "Big Bang Company"'),
+    description: descriptionInput.optional().describe(ARG.description),
+    archived: z.boolean().optional().describe('true: create it archived'),
     confirm: confirmInput,
   }),
   outputSchema: CreatedOutput,
@@ -99,16 +100,14 @@ export const createCustomerTool = defineTool({
 export const createProjectTool = defineTool({
   name: 'create_project',
   title: 'Create project',
-  description:
-    'Create a project for a customer (id or name), e.g. name "Apollo", customer "Big Bang Company". Returns ' +
-    'the new project.',
+  description: 'Create a project for a customer. Returns it.',
   toolset: 'work',
   access: 'write',
   idempotent: false,
   inputSchema: z.object({
-    name: nameInput(''),
-    customer: refInput(),
-    description: descriptionInput.optional(),
+    name: nameInput('e.g. "Apollo"'),
+    customer: refInput(ARG.customer),
+    description: descriptionInput.optional().describe(ARG.description),
     confirm: confirmInput,
   }),
   outputSchema: CreatedOutput,
@@ -139,22 +138,20 @@ async function deadlineOf(ctx: ToolContext, value: string, field: string): Promi
 export const createTaskTool = defineTool({
   name: 'create_task',
   title: 'Create task',
-  description:
-    'Create a task in a project (id, name or "Customer / Project"). deadline: YYYY-MM-DD; estimate: minutes ' +
-    'or "2h30m"; status or workflowStatus, not both. Returns the new task.',
+  description: 'Create a task in a project. Returns the task.',
   toolset: 'work',
   access: 'write',
   idempotent: false,
   inputSchema: z.object({
-    name: nameInput(''),
-    project: refInput(),
+    name: nameInput('e.g. "Testing"'),
+    project: refInput(ARG.project),
     customer: refInput('to tell same-named projects apart').optional(),
-    description: descriptionInput.optional(),
-    status: z.enum(['open', 'completed']).optional(),
-    workflowStatus: refInput().optional(),
-    typeOfWork: refInput().optional(),
-    deadline: dateInput.optional(),
-    estimate: estimateInput.optional(),
+    description: descriptionInput.optional().describe(ARG.description),
+    status: z.enum(['open', 'completed']).optional().describe(ARG.taskStatus),
+    workflowStatus: refInput().optional().describe(ARG.workflowStatus),
+    typeOfWork: refInput().optional().describe(ARG.typeOfWork),
+    deadline: dateInput.optional().describe('YYYY-MM-DD or a day, e.g. "friday"'),
+    estimate: estimateInput.optional().describe('minutes or "2h30m"'),
     confirm: confirmInput,
   }),
   outputSchema: CreatedOutput,
@@ -192,15 +189,17 @@ export const createTaskTool = defineTool({
 // ---- update_work_item ----------------------------------------------------------------------------------------
 
 const Changes = z.strictObject({
-  name: nameInput('').optional(),
-  description: descriptionInput.nullable().optional(),
-  archived: z.boolean().optional(),
-  moveTo: refInput().optional(),
-  status: z.enum(['open', 'completed']).optional(),
-  workflowStatus: refInput().optional(),
-  typeOfWork: refInput().optional(),
-  deadline: dateInput.nullable().optional(),
-  estimate: estimateInput.nullable().optional(),
+  name: nameInput('new name').optional(),
+  description: descriptionInput.nullable().optional().describe('null clears'),
+  archived: z.boolean().optional().describe('customer or project'),
+  moveTo: refInput().optional().describe('project: its customer; task: its project'),
+  status: z.enum(['open', 'completed']).optional().describe('task: open or completed'),
+  workflowStatus: refInput()
+    .optional()
+    .describe('task: ' + ARG.workflowStatus),
+  typeOfWork: refInput().optional().describe('task: id or name'),
+  deadline: dateInput.nullable().optional().describe('task: YYYY-MM-DD; null clears'),
+  estimate: estimateInput.nullable().optional().describe('task: minutes or "2h"; null clears'),
 });
 type ChangesIn = z.output<typeof Changes>;
 
@@ -238,19 +237,18 @@ function viewOf(item: WorkItemOut): Record<string, string | number | boolean | n
 
 export const updateWorkItem = defineTool({
   name: 'update_work_item',
-  title: 'Update customer, project or task',
+  title: 'Update work item',
   description:
-    'Change a customer, project or task. changes: name, description, archived (customer/project), moveTo ' +
-    '(project: customer; task: project), and for tasks status (complete/reopen), workflowStatus, typeOfWork, ' +
-    'deadline, estimate (null clears). Returns before/after of what changed.',
+    'Change, move, archive, complete or reopen a customer, project or task. Returns before/after of what ' +
+    'changed.',
   toolset: 'work',
   access: 'write',
   idempotent: true,
   inputSchema: z.object({
     kind: WorkKind,
-    ref: refInput(),
-    changes: Changes,
-    includeArchived: z.boolean().default(false),
+    ref: refInput(ARG.ref),
+    changes: Changes.describe('only the fields to change'),
+    includeArchived: z.boolean().default(false).describe(ARG.includeArchived),
     confirm: confirmInput,
   }),
   outputSchema: UpdateOutput,
@@ -370,18 +368,19 @@ const CASCADE_NOTE: Record<WorkKind, string> = {
 
 export const deleteWorkItem = defineTool({
   name: 'delete_work_item',
-  title: 'Delete customer, project or task',
+  title: 'Delete work item',
   description:
-    'Permanently delete a customer, project or task with everything below it and its time-track, after the ' +
-    'user confirms. Approved time blocks it unless revokeApprovedWeeks. Returns what went.',
-  toolset: 'work',
+    'Permanently delete a customer, project or task with everything below it and its time, after the user ' +
+    'confirms; approved time blocks it unless revokeApprovedWeeks. Returns what went.',
+  // Rare and permanent: opt-in with the admin toolset, so it costs the default tools/list nothing.
+  toolset: 'admin',
   access: 'destructive',
   idempotent: true,
   inputSchema: z.object({
     kind: WorkKind,
-    ref: refInput(),
-    revokeApprovedWeeks: z.boolean().default(false),
-    includeArchived: z.boolean().default(false),
+    ref: refInput(ARG.ref),
+    revokeApprovedWeeks: z.boolean().default(false).describe('true: delete even with approved time'),
+    includeArchived: z.boolean().default(false).describe(ARG.includeArchived),
     confirm: confirmInput,
   }),
   outputSchema: DeleteOutput,

@@ -22,7 +22,7 @@ beforeAll(() => ensureBuilt(), 120_000);
 describe('issue 10 acceptance: safe writes in the demo', () => {
   let cli: Spawned;
   beforeAll(async () => {
-    cli = await spawnStdio([], {});
+    cli = await spawnStdio([], { ACTITIME_TOOLSETS: 'all' });
   });
   afterAll(() => cli.close());
 
@@ -77,7 +77,7 @@ describe('issue 10 acceptance: a client with elicitation', () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [CLI],
-      env: childEnv(),
+      env: childEnv({ ACTITIME_TOOLSETS: 'all' }),
       cwd: REPO_ROOT,
       stderr: 'pipe',
     });

@@ -793,6 +793,7 @@ describe('everyday requests, played as an assistant would', () => {
       words: 'delete the unused "Testing" task of Spaceship building',
       user: 'admin',
       maxCalls: 2,
+      env: { ACTITIME_TOOLSETS: 'time,leave,work,users,reference,admin' }, // delete_work_item is opt-in
       // A client with elicitation: the server asks the user itself, and the user says yes.
       elicit: (request) => {
         asked.push(request.params.message);

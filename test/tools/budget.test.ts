@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, textOf, type Connected } from '../helpers/mcp.js';
 import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
 
-const DEFAULT_BUDGET = 24_000;
-const ALL_BUDGET = 60_000;
+const DEFAULT_BUDGET = 22_000;
+const ALL_BUDGET = 50_000;
 
 /** The tools/list response message exactly as the server sent it, serialised as a transport would. */
 async function toolsListWire(c: Connected): Promise<{ message: string; result: string; count: number }> {
@@ -67,7 +67,37 @@ describe('tools/list size budget', () => {
       }
     });
   }
+
+  it('every argument of every tool, nested ones too, has a description; no $schema or execution keys', async () => {
+    const c = await connectClient({ simulator: sim, env: { ACTITIME_TOOLSETS: 'all' } });
+    try {
+      const { tools } = await c.client.listTools();
+      const undescribed = tools.flatMap((t) => undescribedIn(t.inputSchema, '').map((p) => `${t.name} ${p}`));
+      expect(undescribed).toEqual([]);
+      const text = JSON.stringify(tools);
+      expect(text).not.toContain('"$schema"');
+      expect(text).not.toContain('"execution"');
+    } finally {
+      await c.close();
+    }
+  });
 });
+
+type Node = { properties?: Record<string, Node>; items?: Node; anyOf?: Node[]; description?: string };
+
+/** Paths of the properties under `node` that carry no description (array items and alternatives walked). */
+function undescribedIn(node: Node | undefined, path: string): string[] {
+  if (node === undefined || typeof node !== 'object') return [];
+  const own = Object.entries(node.properties ?? {}).flatMap(([key, child]) => [
+    ...(typeof child.description === 'string' && child.description.trim() !== '' ? [] : [`${path}${key}`]),
+    ...undescribedIn(child, `${path}${key}.`),
+  ]);
+  return [
+    ...own,
+    ...undescribedIn(node.items, `${path.replace(/\.$/, '')}[].`),
+    ...(node.anyOf ?? []).flatMap((alt) => undescribedIn(alt, path)),
+  ];
+}
 
 describe('results are compact', () => {
   let c: Connected;

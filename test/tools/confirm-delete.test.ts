@@ -17,7 +17,10 @@ const opened: Connected[] = [];
 
 beforeAll(async () => {
   sim = await startTestSimulator();
-  setup = await connectClient({ simulator: sim, env: { ACTITIME_CONFIRM: 'never' } });
+  setup = await connectClient({
+    simulator: sim,
+    env: { ACTITIME_CONFIRM: 'never', ACTITIME_TOOLSETS: WITH_ADMIN },
+  });
 });
 afterAll(async () => {
   for (const c of opened) await c.close();
@@ -25,11 +28,14 @@ afterAll(async () => {
   await sim.close();
 });
 
+/** delete_work_item is in the opt-in admin toolset. */
+const WITH_ADMIN = 'time,leave,work,users,reference,admin';
+
 async function open(options: Parameters<typeof connectClient>[0] = {}): Promise<Connected> {
   const c = await connectClient({
     simulator: sim,
     ...options,
-    env: { ACTITIME_CONFIRM: 'destructive', ...options.env },
+    env: { ACTITIME_CONFIRM: 'destructive', ACTITIME_TOOLSETS: WITH_ADMIN, ...options.env },
   });
   opened.push(c);
   return c;

@@ -16,7 +16,11 @@ const { ok, fail } = toolCalls(workTools);
 describe('work tools against the simulator (SEC-OUT-05)', () => {
   let sim: SimulatorHandle;
   let admin: Connected;
-  toolSession({ admin: { user: 'admin' } }, (s) => ({ sim, admin } = s));
+  // delete_work_item is in the opt-in admin toolset.
+  toolSession(
+    { admin: { user: 'admin', env: { ACTITIME_TOOLSETS: 'time,leave,work,users,reference,admin' } } },
+    (s) => ({ sim, admin } = s),
+  );
 
   describe('search_tasks', () => {
     it('pages through every live match with hasMore/nextOffset, one filtered request per page', async () => {
