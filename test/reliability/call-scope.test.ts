@@ -100,7 +100,8 @@ describe('one call, one scope (REL-TO-04, REL-CX-05)', () => {
     c = await connectClient();
     const entries = [
       'Spaceship building / Testing',
-      'Meetings',
+      // A bare "Meetings" is ambiguous for the admin (Star map and Internal activities both have one).
+      'Internal activities / Meetings',
       'Test 10',
       'Big Bang Company / Spaceship building / Test 10',
     ].map((task) => ({ task, date: 'today', duration: 1, mode: 'add' as const }));

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { dateRange, isoDayOfWeek } from '../../src/simulator/dates.js';
-import { applySeed, INJECTION_TASK_ID } from '../../src/simulator/seed.js';
+import {
+  applySeed,
+  INJECTION_TASK_ID,
+  PLAIN_TESTING_TASK_ID,
+  REPEATED_NAME_TASK_IDS,
+} from '../../src/simulator/seed.js';
 import { Store } from '../../src/simulator/store.js';
 import { DEFAULT_LIMITS } from '../../src/simulator/rate-limit.js';
 import { HOLIDAYS, LOCKED_FROM, LOCKED_TO, noonClock, TODAY, W0, week } from './demo-calendar.js';
@@ -104,8 +109,7 @@ describe('model §5 demo seed', () => {
     });
     expect(s.tasks.get(136)).toMatchObject({ name: 'Meetings', projectId: 23, typeOfWorkId: 15 });
     expect(s.tasks.has(80)).toBe(true);
-    expect(s.tasks.size).toBeGreaterThanOrEqual(38);
-    expect(s.tasks.size).toBeLessThanOrEqual(45);
+    expect(s.tasks.size).toBe(49);
     const completed = [...s.tasks.values()].filter(
       (t) => s.workflowStatuses.get(t.workflowStatusId)?.type === 'completed',
     );
@@ -133,6 +137,36 @@ describe('model §5 demo seed', () => {
       default: true,
     });
     expect(s.timeZoneGroups.get(2)).toMatchObject({ name: 'London', timeZoneId: 'Europe/London' });
+  });
+
+  it('repeats "Meetings", "Testing", "Design" and "Documentation" in projects of different customers, without history', () => {
+    const s = makeStore();
+    const where = (name: string) =>
+      [...s.tasks.values()]
+        .filter((t) => t.name === name)
+        .map((t) => [t.id, s.projects.get(t.projectId)?.name, s.taskCustomerId(t)]);
+    expect(where('Meetings')).toEqual([
+      [136, 'Internal activities', 9],
+      [84, 'Star map', 7],
+    ]);
+    expect(where('Testing')).toEqual([
+      [PLAIN_TESTING_TASK_ID, 'Spaceship building', 6],
+      [96, 'Mobile app', 7],
+    ]);
+    expect(where('Design')).toEqual([
+      [97, 'Mobile app', 7],
+      [116, 'Launch pad', 6],
+    ]);
+    expect(where('Documentation')).toEqual([
+      [85, 'Star map', 7],
+      [130, 'Flight testing', 6],
+    ]);
+    expect([...REPEATED_NAME_TASK_IDS].sort((a, b) => a - b)).toEqual([84, 85, 96, 97, 116, 130]);
+    // Ids fill gaps: the next task created still gets the id it got before these were added.
+    expect(Math.max(...s.tasks.keys())).toBe(152);
+    for (const u of s.users.values())
+      for (const day of s.userDays(u.id)?.values() ?? [])
+        for (const id of REPEATED_NAME_TASK_IDS) expect(day.has(id)).toBe(false);
   });
 
   it('seeds users 1–8 with their roles, teams, assignments and login rules', () => {

@@ -220,7 +220,7 @@ describe('model §2.2 users', () => {
       allScope: false,
       customerIds: [7, 9],
       projectIds: [10, 17, 23],
-      taskIds: [80, 81, 82, 83, 91, 92, 93, 94, 95, 136, 137, 138, 139],
+      taskIds: [80, 81, 82, 83, 84, 85, 91, 92, 93, 94, 95, 96, 97, 136, 137, 138, 139],
     });
     expect((await call('GET', '/users/pwhite/workAssignments')).body).toEqual({
       allScope: true,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { addDays } from '../../src/domain/period.js';
+import { PLAIN_TESTING_TASK_ID } from '../../src/simulator/seed.js';
 import {
   findMissingTimeTool,
   getTimeEntries,
@@ -43,6 +44,7 @@ type Sheet = {
 
 const ENGINE_TESTING = 103; // Big Bang Company / Spaceship building / Engine integration testing
 const MEETINGS = 136;
+const MOBILE_TESTING = 96; // Galaxy Corporation / Mobile app / Testing (the other "Testing" is 109)
 const YESTERDAY = addDays(TODAY, -1);
 
 function cellOf(sim: World['sim'], userId: number, date: string, taskId: number): number {
@@ -96,6 +98,55 @@ describe('time tools against the simulator (seed pinned to TODAY, noon UTC)', ()
     expect(paths.length).toBeGreaterThan(1);
     expect(writesOf(w.sim, before)).toHaveLength(0);
   });
+
+  it('a bare "Testing", held by projects of two customers → ambiguous with both paths, nothing sent but reads', async () => {
+    const before = w.sim.requests.length;
+    const cells = [PLAIN_TESTING_TASK_ID, MOBILE_TESTING].map((id) => cellOf(w.sim, 1, YESTERDAY, id));
+    const result = await admin.client.callTool({
+      name: 'log_time',
+      arguments: { entries: [{ task: 'Testing', date: 'yesterday', duration: '1h' }] },
+    });
+    const error = errorOf(result);
+    expect(error).toMatchObject({ kind: 'ambiguous', field: 'entries[0].task' });
+    expect(error.message).toBe('entries[0].task: "Testing" matches 2 tasks; none was chosen');
+    expect(error.candidates).toEqual([
+      { id: MOBILE_TESTING, path: 'Galaxy Corporation / Mobile app / Testing' },
+      { id: PLAIN_TESTING_TASK_ID, path: 'Big Bang Company / Spaceship building / Testing' },
+    ]);
+    const sent = w.sim.requests.slice(before);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((r) => r.method === 'GET')).toBe(true);
+    expect(sent.filter((r) => r.path.startsWith('/timetrack'))).toHaveLength(0);
+    expect([PLAIN_TESTING_TASK_ID, MOBILE_TESTING].map((id) => cellOf(w.sim, 1, YESTERDAY, id))).toEqual(
+      cells,
+    );
+  });
+
+  it.each([
+    ['Mobile app / Testing', MOBILE_TESTING, 'Galaxy Corporation / Mobile app / Testing'],
+    [
+      'Big Bang Company / Spaceship building / Testing',
+      PLAIN_TESTING_TASK_ID,
+      'Big Bang Company / Spaceship building / Testing',
+    ],
+  ])(
+    'the path-qualified "%s" names one of the repeated "Testing" tasks and writes it once',
+    async (task, id, path) => {
+      const date = week(2, 3);
+      const before = w.sim.requests.length;
+      const other = id === MOBILE_TESTING ? PLAIN_TESTING_TASK_ID : MOBILE_TESTING;
+      const start = cellOf(w.sim, 1, date, id);
+      const otherStart = cellOf(w.sim, 1, date, other);
+      const out = await log(admin, [{ task, date, duration: 45 }]);
+      expect(out.entries).toHaveLength(1);
+      expect(out.entries[0]).toMatchObject({ task: path, taskId: id, after: start + 45, status: 'applied' });
+      const writes = writesOf(w.sim, before);
+      expect(writes.map((r) => [r.method, r.body])).toEqual([['PATCH', { delta: 45 }]]);
+      expect(writes[0]!.path).toMatch(new RegExp(`/${id}(/|$)`));
+      expect(cellOf(w.sim, 1, date, id)).toBe(start + 45);
+      expect(cellOf(w.sim, 1, date, other)).toBe(otherStart);
+    },
+  );
 
   it('an unknown task → not_found, 0 writes', async () => {
     const before = w.sim.requests.length;

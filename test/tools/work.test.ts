@@ -46,6 +46,18 @@ describe('work tools against the simulator (SEC-OUT-05)', () => {
       }
     });
 
+    it('"Meetings" lists the task of each project that has one, in projects of different customers', async () => {
+      const out = await ok(admin, 'search_tasks', { words: 'Meetings' });
+      const items = out.items as Item[];
+      expect(items.map((i) => [i.id, i.path])).toEqual([
+        [84, 'Galaxy Corporation / Star map / Meetings'],
+        [136, 'Our Company / Internal activities / Meetings'],
+      ]);
+      expect(out.hasMore).toBe(false);
+      const expected = [...sim.store.tasks.values()].filter((t) => t.name === 'Meetings').map((t) => t.id);
+      expect(items.map((i) => i.id).sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
+    });
+
     it('filters by customer name and status; items carry path, status, deadline, estimate', async () => {
       const out = await ok(admin, 'search_tasks', {
         customer: 'Big Bang Company',
