@@ -612,15 +612,30 @@ describe('everyday requests, played as an assistant would', () => {
     {
       n: '22',
       role: 'manager',
-      words: 'Tom forgot last Thursday: put 8h of Meetings on it for him',
+      words: 'Tom forgot last Thursday: put 8h of Meetings (internal) on it for him',
       user: 'manager',
       maxCalls: 2,
     },
     async (s) => {
       const thursday = week(-1, 3);
       expect(s.sim.store.dayTotal(U.trainee, thursday)).toBe(0);
-      const out = await s.ok<LogOut>('log_time', {
+      // The manager sees "Meetings" in two customers' projects: nothing is written, the candidates come back.
+      const ambiguous = await s.fail('log_time', {
         entries: [{ task: 'Meetings', user: 'Tom Green', date: 'last thursday', duration: '8h' }],
+      });
+      expect(ambiguous).toMatchObject({ kind: 'ambiguous', field: 'entries[0].task' });
+      const paths = (ambiguous.candidates as Array<{ path: string }>).map((c) => c.path);
+      expect(paths).toContain('Our Company / Internal activities / Meetings');
+      expect(s.writes()).toEqual([]);
+      const out = await s.ok<LogOut>('log_time', {
+        entries: [
+          {
+            task: 'Internal activities / Meetings',
+            user: 'Tom Green',
+            date: 'last thursday',
+            duration: '8h',
+          },
+        ],
       });
       expect(out.entries).toMatchObject([
         { userId: U.trainee, date: thursday, after: 480, status: 'applied' },
