@@ -23,6 +23,7 @@ import { resolveProject } from '../domain/resolve/project.js';
 import { resolveDepartment, resolveTimeZoneGroup } from '../domain/resolve/reference-lists.js';
 import { resolveTask } from '../domain/resolve/task.js';
 import type { Ref } from '../domain/resolve/types.js';
+import { resolveUserList } from '../domain/resolve/user-groups.js';
 import { resolveUser } from '../domain/resolve/user.js';
 import { textInput } from '../domain/sanitize.js';
 import {
@@ -75,10 +76,7 @@ export const setTimetrackLock = defineTool({
     if (held) return held;
     const calendar = await ctx.calendar();
     const period = parsePeriod(args.period, { ...calendar, field: 'period' });
-    const users =
-      args.users === undefined
-        ? undefined
-        : await Promise.all(args.users.map((u, i) => resolveUser(ctx, u, { field: `users[${i}]` })));
+    const users = args.users === undefined ? undefined : await resolveUserList(ctx, args.users);
     const range = {
       dateFrom: period.from,
       dateTo: period.to,

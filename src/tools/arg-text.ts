@@ -5,7 +5,7 @@
  */
 export const ARG = {
   user: 'id, username, name or "me"; default you',
-  users: 'ids or names, e.g. ["me", "Jane Doe"]; default all you can see',
+  users: 'ids or names, e.g. ["me", "my team"]; default all you can see',
   task: 'id, name or "Customer / Project / Task"',
   tasks: 'ids, names or "Customer / Project / Task" paths',
   project: 'id, name or "Customer / Project"',

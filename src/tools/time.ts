@@ -29,6 +29,7 @@ import { resolveProject } from '../domain/resolve/project.js';
 import { resolveDepartment } from '../domain/resolve/reference-lists.js';
 import { resolveTask } from '../domain/resolve/task.js';
 import type { Ref } from '../domain/resolve/types.js';
+import { resolveUserList } from '../domain/resolve/user-groups.js';
 import { resolveUser } from '../domain/resolve/user.js';
 import { commentInput } from '../domain/sanitize.js';
 import { buildTimesheet, nameOf } from '../domain/timesheet.js';
@@ -148,13 +149,8 @@ export function wholeDays<T>(
 }
 
 /** Users named in `refs` (`me` allowed), each once, in order. */
-export async function resolveUsers(ctx: ToolContext, refs: readonly Ref[], field = 'users'): Promise<User[]> {
-  const out = new Map<number, User>();
-  for (const [i, ref] of refs.entries()) {
-    const u = await resolveUser(ctx, ref, { field: `${field}[${i}]` });
-    out.set(u.id, u);
-  }
-  return [...out.values()];
+export function resolveUsers(ctx: ToolContext, refs: readonly Ref[], field = 'users'): Promise<User[]> {
+  return resolveUserList(ctx, refs, field);
 }
 
 /** An id (number or digit string) or a name, as everywhere else (refInput). */

@@ -871,6 +871,61 @@ describe('everyday requests, played as an assistant would', () => {
     },
   );
 
+  // ------------------------------------------------------------------------------------------ copy and team
+
+  scenario(
+    {
+      n: '30',
+      role: 'employee',
+      words: 'I did the same as on Monday yesterday and today: fill those days in',
+      user: 'trainee',
+      maxCalls: 1,
+    },
+    async (s) => {
+      const monday = week(0);
+      const targets = [week(0, 1), week(0, 2)];
+      const source = new Map(
+        [...(s.sim.store.getDay(U.trainee, monday) ?? new Map())].map(([t, r]) => [t, r.time]),
+      );
+      expect(source.size).toBeGreaterThan(0);
+      const emptyBefore = targets.filter((d) => s.sim.store.dayTotal(U.trainee, d) === 0);
+      const before = new Map(targets.map((d) => [d, s.sim.store.dayTotal(U.trainee, d)]));
+      const out = await s.ok<LogOut & { copied: { filled: Array<{ date: string }> } }>('copy_time', {
+        from: 'monday',
+        to: 'yesterday..today',
+      });
+      expect(out.copied.filled.map((f) => f.date)).toEqual(emptyBefore);
+      expect(emptyBefore.length).toBeGreaterThan(0);
+      for (const d of targets) {
+        if (emptyBefore.includes(d)) {
+          for (const [task, minutes] of source) expect(cell(s.sim, U.trainee, d, task)).toBe(minutes);
+        } else expect(s.sim.store.dayTotal(U.trainee, d)).toBe(before.get(d));
+      }
+      expect(s.writes()).toHaveLength(emptyBefore.length * source.size);
+    },
+  );
+
+  scenario(
+    {
+      n: '31',
+      role: 'manager',
+      words: 'how much did my team log last week, per person?',
+      user: 'manager',
+      maxCalls: 1,
+    },
+    async (s) => {
+      const team = MANAGER_SEES.filter((id) => id !== U.manager);
+      const out = await s.ok<SummaryOut>('summarize_time', {
+        period: 'last week',
+        groupBy: ['user'],
+        users: ['my team'],
+      });
+      expect(out.total.minutes).toBe(logged(s.sim, team, LAST_WEEK.from, LAST_WEEK.to));
+      expect(out.rows.map((r) => r.user)).not.toContain('Mary Brown');
+      expect(s.writes()).toEqual([]);
+    },
+  );
+
   it('has at least 20 scenarios', () => {
     expect(registeredScenarios()).toBeGreaterThanOrEqual(20);
   });

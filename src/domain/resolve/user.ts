@@ -7,6 +7,7 @@ import type { ActitimeClient } from '../../actitime/client.js';
 import { pageSizeFor } from '../../actitime/resources/paging.js';
 import { getUser, listUsers } from '../../actitime/resources/users.js';
 import type { User } from '../../actitime/schemas.js';
+import { ToolError } from '../errors.js';
 import { allWords, normaliseName } from '../names.js';
 import { LOOKUP_LIMIT, probesOf, suggest, SUGGEST_LIMIT } from './match.js';
 import { loadById, parseRef } from './ref.js';
@@ -23,6 +24,13 @@ function displayName(u: User): string {
 export function userLabel(u: User): string {
   const name = displayName(u);
   return u.username && u.username !== name ? `${name} (${u.username})` : name;
+}
+
+const TEAM_NAMES = new Set(['my team', 'team', 'my reports']);
+
+/** Whether `ref` is one of the words for "my team" (src/domain/resolve/user-groups.ts expands it in lists). */
+export function isTeamRef(ref: Ref | undefined): boolean {
+  return typeof ref === 'string' && TEAM_NAMES.has(normaliseName(ref));
 }
 
 export interface ResolveUserOptions extends ResolveOptions {
@@ -44,6 +52,12 @@ export async function resolveUser(
   const opts = requestOptions(r);
   if (ref === undefined || (typeof ref === 'string' && normaliseName(ref) === 'me')) {
     return r.me ? r.me() : getUser(r.client, 'me', opts);
+  }
+  if (isTeamRef(ref)) {
+    throw new ToolError('validation', `${field}: "my team" is several people; ${field} takes one`, {
+      field,
+      hint: 'name one person; "my team" and department names work where a list of users is taken',
+    });
   }
   const parsed = parseRef(ref, field);
   const byId = await loadById(ref, parsed, 'user', field, (id) => getUser(r.client, id, opts));
