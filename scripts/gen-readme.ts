@@ -27,19 +27,23 @@ interface JsonSchema {
   required?: string[];
 }
 
-/** `Get x. More.` → `Get x.`; a description without a full stop is kept whole. */
-export function firstSentence(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  const m = /^(.+?[.!?])(?:\s|$)/.exec(flat);
-  return m?.[1] ?? flat;
+/** A description on one line, whole: the reference says what tools/list says. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
+/** A JSON Schema type in words: `number or string`, `array of numbers or strings`, each kind named once. */
 function typeOf(s: JsonSchema): string {
   if (s.enum) return `one of ${s.enum.map((v) => `\`${String(v)}\``).join(', ')}`;
-  if (s.anyOf) return s.anyOf.map(typeOf).join(' or ');
-  if (s.type === 'array') return `array of ${s.items ? typeOf(s.items) : 'values'}`;
-  if (Array.isArray(s.type)) return s.type.join(' or ');
-  return s.type ?? 'value';
+  if (s.type === 'array') return `array of ${s.items ? plural(typeOf(s.items)) : 'values'}`;
+  const kinds = s.anyOf ? s.anyOf.map(typeOf) : Array.isArray(s.type) ? s.type : [s.type ?? 'value'];
+  return [...new Set(kinds.map((k) => (k === 'integer' ? 'number' : k)))].join(' or ');
+}
+
+function plural(kinds: string): string {
+  return kinds.startsWith('one of ')
+    ? kinds
+    : kinds.replace(/\b(number|string|boolean|object|value)\b/g, '$1s');
 }
 
 function escape(text: string): string {
@@ -53,7 +57,7 @@ function toolSection(tool: AnyTool): string {
   const lines = [
     `#### \`${tool.name}\``,
     '',
-    `**${escape(tool.title)}** (${tool.access}${tool.access !== 'read' ? (tool.idempotent ? ', idempotent' : ', not idempotent') : ''}). ${escape(firstSentence(tool.description))}`,
+    `**${escape(tool.title)}** (${tool.access}${tool.access !== 'read' ? (tool.idempotent ? ', idempotent' : ', not idempotent') : ''}). ${escape(oneLine(tool.description))}`,
     '',
   ];
   const props = Object.entries(schema.properties ?? {});
@@ -64,7 +68,7 @@ function toolSection(tool: AnyTool): string {
     for (const [name, prop] of props) {
       const bits = [typeOf(prop), required.has(name) ? 'required' : 'optional'];
       if (prop.default !== undefined) bits.push(`default \`${JSON.stringify(prop.default)}\``);
-      const desc = prop.description ? ` — ${escape(firstSentence(prop.description))}` : '';
+      const desc = prop.description ? ` — ${escape(oneLine(prop.description))}` : '';
       lines.push(`- \`${name}\` (${bits.join(', ')})${desc}`);
     }
     lines.push('');

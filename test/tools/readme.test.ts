@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import { END, firstSentence, generateSection, render, START } from '../../scripts/gen-readme.js';
+import { END, generateSection, render, START } from '../../scripts/gen-readme.js';
 import { ALL_TOOLS } from '../../src/tools/registry.js';
 
 const README = new URL('../../README.md', import.meta.url);
@@ -20,9 +20,11 @@ describe('README tool reference', () => {
     for (const tool of ALL_TOOLS) expect(section).toContain(`#### \`${tool.name}\``);
   });
 
-  it('takes the first sentence of a description', () => {
-    expect(firstSentence('Read things. Then more.')).toBe('Read things.');
-    expect(firstSentence('No full stop')).toBe('No full stop');
-    expect(firstSentence('Use 1.5 hours. Next.')).toBe('Use 1.5 hours.');
+  it('gives each description whole, as tools/list does, and names each type once', () => {
+    const section = generateSection();
+    const unescaped = section.replace(/\\([\\`*<>[\]])/g, '$1');
+    for (const tool of ALL_TOOLS) expect(unescaped).toContain(tool.description.replace(/\s+/g, ' '));
+    expect(section).not.toMatch(/e\.g\.$/m);
+    expect(section).not.toMatch(/\b(\w+) or \1\b/);
   });
 });
