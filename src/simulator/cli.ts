@@ -1,17 +1,21 @@
 /**
- * `actitime-mcp simulator [--port N] [--host 127.0.0.1] [--today YYYY-MM-DD] [--seed demo|empty]
- * [--quirks a,b|all]`: the seeded simulator as a standalone process. Everything it says goes to stderr; stdout
+ * `actitime-mcp simulator [--port N] [--host 127.0.0.1] [--today YYYY-MM-DD] [--seed demo|empty|team:N]
+ * [--quirks a,b|all] [--latency MS] [--jitter MS]`: the seeded simulator as a standalone process. Everything it says goes to stderr; stdout
  * stays empty. It runs until SIGINT or SIGTERM, then closes and exits 0. A bad flag prints one line and exits 2.
  */
 import { parseQuirks, QUIRK_SUMMARY, QUIRKS } from './quirks.js';
+import { teamSize } from './seed-team.js';
 import { isCalendarDate, startSimulator } from './server.js';
 import type { SimulatorOptions } from './types.js';
 
 const USAGE =
-  'usage: actitime-mcp simulator [--port N] [--host 127.0.0.1|::1|localhost] [--today YYYY-MM-DD] [--seed demo|empty] [--quirks a,b|all]';
+  'usage: actitime-mcp simulator [--port N] [--host 127.0.0.1|::1|localhost] [--today YYYY-MM-DD] [--seed demo|empty|team:N] [--quirks a,b|all] [--latency MS] [--jitter MS]';
 
 const HELP = [
   USAGE,
+  '',
+  '--seed team:N adds a team lead (teamlead/teamlead) with N users (team001…, password = username) and weeks of time.',
+  '--latency MS delays every answer by MS (± --jitter MS) to model a real round trip; requests still count on arrival.',
   '',
   'Quirks (--quirks, comma-separated, or all): model a real server that differs from the default',
   ...QUIRKS.map((q) => `  ${q.padEnd(22)} ${QUIRK_SUMMARY[q]}`),
@@ -33,7 +37,7 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions & 
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-    if (!['--port', '--host', '--today', '--seed', '--quirks'].includes(name))
+    if (!['--port', '--host', '--today', '--seed', '--quirks', '--latency', '--jitter'].includes(name))
       throw new UsageError(`unknown option ${arg}`);
     if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
     switch (name) {
@@ -55,11 +59,27 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions & 
           throw new UsageError(`--today must be a real YYYY-MM-DD date, got ${value}`);
         options.today = value;
         break;
-      case '--seed':
-        if (value !== 'demo' && value !== 'empty')
-          throw new UsageError(`--seed must be demo or empty, got ${value}`);
-        options.seed = value;
+      case '--seed': {
+        let team: number | undefined;
+        try {
+          team = teamSize(value);
+        } catch (err) {
+          throw new UsageError(`--seed: ${(err as Error).message.replace(/^simulator: /, '')}`);
+        }
+        if (team !== undefined) options.seed = `team:${team}`;
+        else if (value === 'demo' || value === 'empty') options.seed = value;
+        else throw new UsageError(`--seed must be demo, empty or team:N, got ${value}`);
         break;
+      }
+      case '--latency':
+      case '--jitter': {
+        const ms = Number(value);
+        if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(ms))
+          throw new UsageError(`${name} must be a number of milliseconds ≥ 0, got ${value}`);
+        if (name === '--latency') options.latencyMs = ms;
+        else options.jitterMs = ms;
+        break;
+      }
       case '--quirks':
         try {
           options.quirks = parseQuirks(value);
@@ -97,7 +117,10 @@ export async function runSimulatorCommand(argv: string[]): Promise<void> {
     process.exit(1);
   }
   const quirks = sim.quirks.size > 0 ? ` (quirks: ${[...sim.quirks].join(',')})` : '';
-  process.stderr.write(`actiTIME simulator: ${sim.baseUrl}${quirks}\n`);
+  const { latencyMs, jitterMs } = sim.latency;
+  const latency =
+    latencyMs > 0 || jitterMs > 0 ? ` (latency ${latencyMs} ms${jitterMs > 0 ? ` ± ${jitterMs}` : ''})` : '';
+  process.stderr.write(`actiTIME simulator: ${sim.baseUrl}${quirks}${latency}\n`);
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -13,7 +13,8 @@
  */
 import { addDays, dateRange, dateToUtcMs, isoDayOfWeek, weekStart } from './dates.js';
 import { isAssigned } from './permissions.js';
-import type { Store, StoreUser, Task } from './store.js';
+import { addTeam, teamSize } from './seed-team.js';
+import type { SeedName, Store, StoreUser, Task } from './store.js';
 
 /** mulberry32 over an FNV-1a hash of the seed string. */
 export function makeRng(seed: string): () => number {
@@ -52,7 +53,13 @@ export const INJECTION_TASK_NAME =
 
 const HOUR_MS = 3_600_000;
 
-export function applySeed(store: Store, kind: 'demo' | 'empty', today: string): void {
+export function applySeed(store: Store, kind: SeedName, today: string): void {
+  const team = teamSize(kind);
+  if (team !== undefined) {
+    applySeed(store, 'demo', today);
+    addTeam(store, team, today, makeRng(`actitime-simulator|team:${team}|${today}`));
+    return;
+  }
   const rng = makeRng(`actitime-simulator|${today}`);
   const zoned = store.quirks.has('zoned-timestamps');
   const at = (daysFromToday: number, hour = 9): number =>

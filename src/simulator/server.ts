@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { logger } from '../logger.js';
 import { authenticate, clientIp, IpBan } from './auth.js';
 import {
@@ -16,6 +17,7 @@ import {
   type Outcome,
 } from './errors-http.js';
 import { applyFault, Faults } from './faults.js';
+import { holdUntil, Latency } from './latency.js';
 import { quirkSet, type Quirk } from './quirks.js';
 import { DEFAULT_LIMITS, RateLimiter, rateLimitHeaders, type RateDecision } from './rate-limit.js';
 import { RequestLog } from './request-log.js';
@@ -60,6 +62,8 @@ export interface SimulatorHandle {
   limits: SimulatorLimits;
   /** The quirk switches this simulator was started with (fixed for its lifetime, kept by reset()). */
   quirks: ReadonlySet<Quirk>;
+  /** Simulated round trip of every answer (`latencyMs ± jitterMs`; 0 = none). */
+  latency: { latencyMs: number; jitterMs: number };
   /** Store back to its seed; clears rate windows, bans, faults and the request log. */
   reset(): void;
   /** Stops listening, destroys every open socket (stalled ones too) and stops webhook deliveries. */
@@ -76,6 +80,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   if (!isCalendarDate(today))
     throw new Error(`simulator: today must be a real YYYY-MM-DD date, got ${today}`);
 
+  const latency = new Latency({
+    latencyMs: options.latencyMs,
+    jitterMs: options.jitterMs,
+    ...(options.latencySeed === undefined ? {} : { seed: options.latencySeed }),
+  });
   const log = new RequestLog();
   const faults = new Faults();
   const limiter = new RateLimiter(limits, now);
@@ -176,38 +185,49 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       touchIdle();
     });
 
+    // Simulated latency (latency.ts): the request is handled now, its answer leaves this long after arrival.
+    const dueAt = record.arrivedAt + latency.next();
+    let held: Promise<void> | undefined;
+    const waitForDue = (): Promise<void> =>
+      (held ??= holdUntil(dueAt, aborted.signal).then(() => {
+        if (!aborted.signal.aborted) record.answeredAt = performance.now();
+      }));
+    const reply = async (outcome: Outcome, headers?: Record<string, string>): Promise<void> => {
+      await waitForDue();
+      if (aborted.signal.aborted) return;
+      sendOutcome(res, outcome, headers);
+    };
+
     const raw = await readBody(req, MAX_REQUEST_BYTES);
     if (raw === 'aborted') return;
     if (raw === 'too_large') {
       res.setHeader('Connection', 'close');
-      sendOutcome(res, errorOutcome(413, 'request_too_large', 'HTTP 413 Payload Too Large'));
-      return;
+      return reply(errorOutcome(413, 'request_too_large', 'HTTP 413 Payload Too Large'));
     }
     record.body = bodyForLog(raw);
 
     // Not the API: the web application's pages are not modelled, and API rules (auth, limits) do not apply.
-    if (!inApi) return sendOutcome(res, errorOutcome(404, 'unknown_resource'));
+    if (!inApi) return reply(errorOutcome(404, 'unknown_resource'));
 
     let extraHeaders: Record<string, string> | undefined;
     const fault = faults.take(method, target.path);
     if (fault) {
+      // A fault plays out after the round trip: its own delays and stalls come on top of the latency.
+      await waitForDue();
+      if (aborted.signal.aborted) return;
       const played = await applyFault(fault, req, res, aborted.signal);
       if (played.handled) return;
       extraHeaders = played.extraHeaders;
     }
 
     const ip = clientIp(req.socket.remoteAddress);
-    if (ban.isBanned(ip)) return sendOutcome(res, errorOutcome(403, 'ip_banned'), extraHeaders);
+    if (ban.isBanned(ip)) return reply(errorOutcome(403, 'ip_banned'), extraHeaders);
     const auth = authenticate(req.headers.authorization, store);
     if (!auth.ok) {
       if (auth.error.key === 'authentication_failed') ban.recordFailure(ip);
       const challenge: Record<string, string> =
         auth.error.status === 401 ? { 'WWW-Authenticate': 'Basic realm="actiTIME"' } : {};
-      return sendOutcome(
-        res,
-        { ...errorOutcome(auth.error.status, auth.error.key), headers: challenge },
-        extraHeaders,
-      );
+      return reply({ ...errorOutcome(auth.error.status, auth.error.key), headers: challenge }, extraHeaders);
     }
     const user = auth.user;
     record.username = user.username;
@@ -216,11 +236,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const isBatch = method === 'POST' && target.segments?.length === 1 && target.segments[0] === 'batch';
     const decision = limiter.take(user.id, !isBatch);
     if (!decision.allowed) {
-      return sendOutcome(
-        res,
-        errorOutcome(429, 'too_many_requests'),
-        mergeHeaders(rateHeaders(decision), extraHeaders),
-      );
+      return reply(errorOutcome(429, 'too_many_requests'), mergeHeaders(rateHeaders(decision), extraHeaders));
     }
 
     const routed = await routeTopLevel(method, target.segments, query, raw, req, user, record);
@@ -228,7 +244,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const outcome = withQuirkErrors(routed, quirks);
     // A batch's operations count after its admission: its answer reports the budget they left.
     const report = isBatch ? { ...limiter.take(user.id, false), allowed: true } : decision;
-    sendOutcome(res, outcome, mergeHeaders(rateHeaders(report), extraHeaders));
+    return reply(outcome, mergeHeaders(rateHeaders(report), extraHeaders));
   }
 
   async function routeTopLevel(
@@ -302,6 +318,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     store,
     limits,
     quirks,
+    latency: { latencyMs: latency.latencyMs, jitterMs: latency.jitterMs },
     reset: () => {
       store.reset();
       limiter.reset();

@@ -147,8 +147,11 @@ interface LockOp {
   locked: boolean;
 }
 
+/** `demo`, `empty`, or `team:N` (the demo seed plus a team lead with N users, seed-team.ts). */
+export type SeedName = 'demo' | 'empty' | `team:${number}`;
+
 export interface StoreOptions {
-  seed: 'demo' | 'empty';
+  seed: SeedName;
   /** The date the seeded history is relative to (YYYY-MM-DD). */
   today: string;
   now: () => number;
@@ -164,7 +167,7 @@ export interface StoreOptions {
 export type IdKind = 'customers' | 'projects' | 'tasks' | 'users' | 'workflowStatuses';
 
 /** Loads `kind`'s data, relative to `today`, into an emptied store. */
-export type Seeder = (store: Store, kind: 'demo' | 'empty', today: string) => void;
+export type Seeder = (store: Store, kind: SeedName, today: string) => void;
 
 const DAY_MS = 86_400_000;
 
@@ -173,7 +176,7 @@ function cellKey(userId: number, date: string): string {
 }
 
 export class Store {
-  readonly seed: 'demo' | 'empty';
+  readonly seed: SeedName;
   readonly today: string;
   readonly limits: SimulatorLimits;
   apiBaseUrl: string;

@@ -5,7 +5,7 @@
  */
 import type { SimulatorLimits } from './limits.js';
 import type { Quirk } from './quirks.js';
-import type { Store, StoreUser } from './store.js';
+import type { SeedName, Store, StoreUser } from './store.js';
 
 export type { SimulatorLimits } from './limits.js';
 
@@ -100,13 +100,26 @@ export interface SimulatorOptions {
   today?: string;
   /** Clock for windows, bans, timestamps; default Date.now. */
   now?: () => number;
-  /** 'demo' (default) or 'empty' (only the admin user and mandatory defaults). */
-  seed?: 'demo' | 'empty';
+  /**
+   * 'demo' (default), 'empty' (only the admin user and mandatory defaults), or 'team:N': the demo seed plus a
+   * team lead (`teamlead`) with N regular users in the team, with schedules and weeks of logged time
+   * (seed-team.ts).
+   */
+  seed?: SeedName;
   limits?: Partial<SimulatorLimits>;
   /** Close by itself after this long without requests (tests); default never. */
   idleTimeoutMs?: number;
   /** Quirk switches (quirks.ts), or 'all'; default none. Unknown names make startSimulator throw. */
   quirks?: readonly Quirk[] | 'all';
+  /**
+   * Simulated round trip (latency.ts): every answer leaves this many ms after its request arrived; the request
+   * is still handled and counted on arrival. Default 0.
+   */
+  latencyMs?: number;
+  /** ± this many ms around `latencyMs`, uniform, from a seeded PRNG (deterministic per run). Default 0. */
+  jitterMs?: number;
+  /** Seed of the jitter's PRNG. */
+  latencySeed?: string;
 }
 
 export interface RecordedRequest {
@@ -126,6 +139,14 @@ export interface RecordedRequest {
   /** Requests in flight when this one arrived, itself included. */
   inFlight: number;
   status?: number;
+  /**
+   * When the answer started to leave (after the simulated latency); same clock as `arrivedAt`. A request that
+   * arrived at or after another's `answeredAt` could have waited for that answer: round-trips.ts chains them.
+   * Absent while the answer is held, for sub-operations of a batch, and when the client left first; for an
+   * injected fault, when the fault began to play.
+   */
+  answeredAt?: number;
+  /** When the connection finished or closed; same clock as `arrivedAt`. */
   finishedAt?: number;
   /** Set for sub-operations of POST /batch: the seq of the batch request. */
   batchOf?: number;
