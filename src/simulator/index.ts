@@ -2,6 +2,7 @@
 export { startSimulator, API_PREFIX, type SimulatorHandle } from './server.js';
 export { runSimulatorCommand, parseSimulatorArgs } from './cli.js';
 export { DEFAULT_LIMITS } from './rate-limit.js';
+export { criticalPath, type CriticalPath } from './round-trips.js';
 export { parseQuirks, QUIRK_SUMMARY, QUIRKS, sideRefusal, type Quirk } from './quirks.js';
 export {
   SimError,

@@ -1,7 +1,8 @@
 /**
  * The actiTIME simulator over real loopback HTTP. This file is the request pipeline; the resource behaviour
  * lives in the Store and routes/*. Per request: record → read body → fault → IP ban → auth scheme →
- * credentials → rate limit → route (404/405) → body rules (415, invalid JSON) → handler (docs/actitime-model.md §1.11).
+ * credentials → rate limit → route (404/405) → body rules (415, invalid JSON) → handler (docs/actitime-model.md §1.11)
+ * → the answer, held until the simulated latency has passed (latency.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
