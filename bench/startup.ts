@@ -1,0 +1,174 @@
+/**
+ * Start-up and idle memory of the built CLI against a bare SDK stdio server (bench/bare-server.js), spawned
+ * interleaved so a busy machine slows both alike. Run with `npx tsx bench/startup.ts [--runs N] [--json FILE]`;
+ * it builds dist/ first.
+ *
+ * - start-up: spawn → the initialize response on stdout (medians, and our median ÷ the bare one);
+ * - RSS after initialize and after a second idle (VmRSS from /proc, Linux only; elsewhere process.memoryUsage
+ *   cannot see the child and the RSS rows are skipped).
+ *
+ * The CLI talks to a simulator started here on 127.0.0.1 (real-server mode, as a user runs it), so the figure
+ * excludes the demo simulator's own start.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { startSimulator } from '../src/simulator/server.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(ROOT, 'dist', 'cli.js');
+const BARE = join(ROOT, 'bench', 'bare-server.js');
+
+interface Sample {
+  startupMs: number;
+  rssInitMb?: number;
+  rssIdleMb?: number;
+}
+
+const INITIALIZE = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: {
+    protocolVersion: '2025-06-18',
+    capabilities: {},
+    clientInfo: { name: 'bench-startup', version: '0' },
+  },
+});
+
+function rssMb(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+async function once(script: string, env: NodeJS.ProcessEnv, idleMs: number): Promise<Sample> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [script], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.stdin.write(INITIALIZE + '\n');
+  const startupMs = await new Promise<number>((resolve, reject) => {
+    let buffer = '';
+    const onData = (chunk: Buffer): void => {
+      buffer += chunk.toString('utf8');
+      if (!buffer.includes('\n')) return;
+      const message = JSON.parse(buffer.slice(0, buffer.indexOf('\n'))) as { id?: number; result?: unknown };
+      if (message.id !== 1 || message.result === undefined) {
+        reject(new Error(`unexpected first message from ${script}: ${buffer}`));
+        return;
+      }
+      child.stdout.off('data', onData);
+      resolve(performance.now() - started);
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${script} exited ${code}: ${stderr}`)));
+  });
+  child.stdin.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
+  await sleep(50);
+  const rssInitMb = rssMb(child.pid!);
+  await sleep(idleMs);
+  const rssIdleMb = rssMb(child.pid!);
+  child.stdin.end();
+  await exited;
+  return {
+    startupMs,
+    ...(rssInitMb === undefined ? {} : { rssInitMb }),
+    ...(rssIdleMb === undefined ? {} : { rssIdleMb }),
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '15' },
+      idle: { type: 'string', default: '1000' },
+      json: { type: 'string' },
+      'no-build': { type: 'boolean' },
+    },
+  });
+  const runs = Math.max(1, Number(values.runs));
+  const idleMs = Math.max(0, Number(values.idle));
+  if (!values['no-build']) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+
+  const sim = await startSimulator({ host: '127.0.0.1', port: 0 });
+  const state = mkdtempSync(join(tmpdir(), 'actitime-startup-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: state,
+    XDG_STATE_HOME: state,
+    ACTITIME_URL: sim.baseUrl,
+    ACTITIME_USERNAME: 'admin',
+    ACTITIME_PASSWORD: 'manager',
+    ACTITIME_LOG_LEVEL: 'warn',
+  };
+  const ours: Sample[] = [];
+  const bare: Sample[] = [];
+  try {
+    // One warm-up each (disk cache), then interleaved, alternating which goes first.
+    await once(CLI, env, 0);
+    await once(BARE, env, 0);
+    for (let i = 0; i < runs; i++) {
+      if (i % 2 === 0) {
+        ours.push(await once(CLI, env, idleMs));
+        bare.push(await once(BARE, env, idleMs));
+      } else {
+        bare.push(await once(BARE, env, idleMs));
+        ours.push(await once(CLI, env, idleMs));
+      }
+    }
+  } finally {
+    await sim.close();
+    rmSync(state, { recursive: true, force: true });
+  }
+
+  const rows: { name: string; ours: number; bare: number; unit: string }[] = [
+    {
+      name: 'start-up (spawn → initialize answered)',
+      ours: median(ours.map((s) => s.startupMs)),
+      bare: median(bare.map((s) => s.startupMs)),
+      unit: 'ms',
+    },
+  ];
+  for (const [key, name] of [
+    ['rssInitMb', 'RSS after initialize'],
+    ['rssIdleMb', `RSS idle (${idleMs} ms later)`],
+  ] as const) {
+    const o = ours.flatMap((s) => (s[key] === undefined ? [] : [s[key]]));
+    const b = bare.flatMap((s) => (s[key] === undefined ? [] : [s[key]]));
+    if (o.length && b.length) rows.push({ name, ours: median(o), bare: median(b), unit: 'MB' });
+  }
+  process.stdout.write(`start-up bench: ${runs} interleaved spawns each, node ${process.version}\n`);
+  for (const r of rows) {
+    process.stdout.write(
+      `${r.name.padEnd(40)} ours ${r.ours.toFixed(1).padStart(7)} ${r.unit}   bare ${r.bare
+        .toFixed(1)
+        .padStart(7)} ${r.unit}   ratio ${(r.ours / r.bare).toFixed(2)}×\n`,
+    );
+  }
+  if (values.json) {
+    writeFileSync(
+      values.json,
+      JSON.stringify({ runs, node: process.version, rows, ours, bare }, null, 2) + '\n',
+    );
+  }
+}
+
+await main();
