@@ -2,6 +2,8 @@
  * The baseline for bench/startup.ts: the smallest useful MCP server on SDK 1.32, one tool with a zod input
  * schema, over stdio. Plain JavaScript so node runs it as the built CLI is run, with no compiler in between.
  */
+import process from 'node:process';
+
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { z } from 'zod';

@@ -4,8 +4,9 @@
  * it builds dist/ first.
  *
  * - start-up: spawn → the initialize response on stdout (medians, and our median ÷ the bare one);
- * - RSS after initialize and after a second idle (VmRSS from /proc, Linux only; elsewhere process.memoryUsage
- *   cannot see the child and the RSS rows are skipped).
+ * - spawn → the first tools/list answered (sent right after initialize, as clients do);
+ * - RSS right after initialize, and idle a second after tools/list (VmRSS from /proc, Linux only; elsewhere
+ *   the RSS rows are skipped).
  *
  * The CLI talks to a simulator started here on 127.0.0.1 (real-server mode, as a user runs it), so the figure
  * excludes the demo simulator's own start.
@@ -27,6 +28,8 @@ const BARE = join(ROOT, 'bench', 'bare-server.js');
 
 interface Sample {
   startupMs: number;
+  /** Spawn → the first tools/list answered (sent right after initialize, as clients do). */
+  listedMs: number;
   rssInitMb?: number;
   rssIdleMb?: number;
 }
@@ -58,32 +61,40 @@ async function once(script: string, env: NodeJS.ProcessEnv, idleMs: number): Pro
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.stdin.write(INITIALIZE + '\n');
-  const startupMs = await new Promise<number>((resolve, reject) => {
-    let buffer = '';
-    const onData = (chunk: Buffer): void => {
-      buffer += chunk.toString('utf8');
-      if (!buffer.includes('\n')) return;
-      const message = JSON.parse(buffer.slice(0, buffer.indexOf('\n'))) as { id?: number; result?: unknown };
-      if (message.id !== 1 || message.result === undefined) {
-        reject(new Error(`unexpected first message from ${script}: ${buffer}`));
-        return;
-      }
-      child.stdout.off('data', onData);
-      resolve(performance.now() - started);
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${script} exited ${code}: ${stderr}`)));
+  const answers = new Map<number, (at: number) => void>();
+  const failed = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`${script} exited ${code}: ${stderr}`))),
+  );
+  failed.catch(() => undefined);
+  let buffer = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    const at = performance.now();
+    buffer += chunk.toString('utf8');
+    let nl;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const message = JSON.parse(buffer.slice(0, nl)) as { id?: number; result?: unknown };
+      buffer = buffer.slice(nl + 1);
+      if (typeof message.id === 'number' && message.result !== undefined) answers.get(message.id)?.(at);
+    }
   });
+  const answered = (id: number): Promise<number> =>
+    Promise.race([new Promise<number>((resolve) => answers.set(id, resolve)), failed]);
+
+  const initialized = answered(1);
+  child.stdin.write(INITIALIZE + '\n');
+  const startupMs = (await initialized) - started;
   child.stdin.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
-  await sleep(50);
   const rssInitMb = rssMb(child.pid!);
+  const listed = answered(2);
+  child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) + '\n');
+  const listedMs = (await listed) - started;
   await sleep(idleMs);
   const rssIdleMb = rssMb(child.pid!);
   child.stdin.end();
   await exited;
   return {
     startupMs,
+    listedMs,
     ...(rssInitMb === undefined ? {} : { rssInitMb }),
     ...(rssIdleMb === undefined ? {} : { rssIdleMb }),
   };
@@ -146,10 +157,16 @@ async function main(): Promise<void> {
       bare: median(bare.map((s) => s.startupMs)),
       unit: 'ms',
     },
+    {
+      name: 'spawn → tools/list answered',
+      ours: median(ours.map((s) => s.listedMs)),
+      bare: median(bare.map((s) => s.listedMs)),
+      unit: 'ms',
+    },
   ];
   for (const [key, name] of [
     ['rssInitMb', 'RSS after initialize'],
-    ['rssIdleMb', `RSS idle (${idleMs} ms later)`],
+    ['rssIdleMb', `RSS idle (${idleMs} ms after tools/list)`],
   ] as const) {
     const o = ours.flatMap((s) => (s[key] === undefined ? [] : [s[key]]));
     const b = bare.flatMap((s) => (s[key] === undefined ? [] : [s[key]]));
