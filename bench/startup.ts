@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { startSimulator } from '../src/simulator/server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist', 'cli.js');
+const DEFAULT_CLI = join(ROOT, 'dist', 'cli.js');
 const BARE = join(ROOT, 'bench', 'bare-server.js');
 
 interface Sample {
@@ -113,8 +113,11 @@ async function main(): Promise<void> {
       idle: { type: 'string', default: '1000' },
       json: { type: 'string' },
       'no-build': { type: 'boolean' },
+      /** Another build of the CLI to compare, e.g. an experiment; dist/cli.js by default. */
+      cli: { type: 'string' },
     },
   });
+  const CLI = values.cli ?? DEFAULT_CLI;
   const runs = Math.max(1, Number(values.runs));
   const idleMs = Math.max(0, Number(values.idle));
   if (!values['no-build']) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
