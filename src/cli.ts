@@ -8,17 +8,16 @@ import { parseArgs } from 'node:util';
 
 import { ActitimeClient } from './actitime/client.js';
 import { ConfigError } from './actitime/errors.js';
-import { DOCTOR_USAGE, DoctorUsageError, runDoctorCommand } from './doctor/command.js';
+import { DOCTOR_USAGE, DoctorUsageError } from './doctor/usage.js';
 import { completeConfig, describe, parseSettings, VERSION, type CliFlags } from './config.js';
 import { logger, redact } from './logger.js';
 import { buildServer } from './server.js';
-import { runSimulatorCommand } from './simulator/cli.js';
-import { startSimulator, type SimulatorHandle } from './simulator/server.js';
+import type { SimulatorHandle } from './simulator/server.js';
 import { annotationsOf, strictInput } from './tools/define.js';
 import { listedSchema } from './tools/list-schema.js';
 import { ALL_TOOLS, selectTools } from './tools/registry.js';
 import { serveStdio } from './transports/stdio.js';
-import { httpOptionsFromEnv, serveHttp, type HttpServerOptions } from './transports/http.js';
+import type { HttpServerOptions } from './transports/http.js';
 
 const HELP = `actitime-mcp ${VERSION}: MCP server for actiTIME (REST API v1)
 
@@ -75,7 +74,12 @@ function fail(message: string, code: number): never {
 }
 
 async function main(argv: string[]): Promise<void> {
-  if (argv[0] === 'simulator') return runSimulatorCommand(argv.slice(1));
+  // The simulator, the doctor and the HTTP transport are loaded only by the commands that use them, so a stdio
+  // server starts with none of them in memory (issue 12: start-up and idle RSS against a bare SDK server).
+  if (argv[0] === 'simulator') {
+    const { runSimulatorCommand } = await import('./simulator/cli.js');
+    return runSimulatorCommand(argv.slice(1));
+  }
   if (argv[0] === 'doctor') return doctor(argv.slice(1));
 
   let parsed;
@@ -145,6 +149,7 @@ async function doctor(argv: string[]): Promise<void> {
     process.stdout.write(`usage: ${DOCTOR_USAGE}\n`);
     return;
   }
+  const { runDoctorCommand } = await import('./doctor/command.js');
   let out;
   try {
     out = await runDoctorCommand(argv, process.env);
@@ -163,7 +168,10 @@ async function serve(flags: CliFlags, http?: Partial<HttpServerOptions>): Promis
   selectTools(settings); // unknown names in the allow/deny lists fail here, before anything starts
 
   let sim: SimulatorHandle | undefined;
-  if (settings.demo) sim = await startSimulator({ host: '127.0.0.1', port: 0 });
+  if (settings.demo) {
+    const { startSimulator } = await import('./simulator/server.js');
+    sim = await startSimulator({ host: '127.0.0.1', port: 0 });
+  }
   let config;
   try {
     config = completeConfig(settings, process.env, sim?.baseUrl);
@@ -188,6 +196,7 @@ async function serve(flags: CliFlags, http?: Partial<HttpServerOptions>): Promis
     // Every session gets its own McpServer; all share this client and its rate budget.
     const ctx = { client, config, logger };
     try {
+      const { httpOptionsFromEnv, serveHttp } = await import('./transports/http.js');
       await serveHttp(() => ctx, { logger, ...httpOptionsFromEnv(process.env), ...http, onShutdown });
     } catch (err) {
       await onShutdown();

@@ -66,16 +66,14 @@ export function buildServer(ctx: ServerContext, options: BuildServerOptions = {}
     );
   }
 
-  // Listed by us, not the SDK, so the schemas go out compacted (list-schema.ts); computed once per server.
-  const listed = tools.map((tool) => ({
-    name: tool.name,
-    title: tool.title,
-    description: tool.description,
-    inputSchema: listedSchema(byName.get(tool.name)!.input, 'input') as { type: 'object' },
-    outputSchema: listedSchema(tool.outputSchema, 'output') as { type: 'object' },
-    annotations: annotationsOf(tool),
+  // Listed by us, not the SDK, so the schemas go out compacted (list-schema.ts). Converting them to JSON Schema
+  // is the largest part of building a server (~20 ms for the default tools), so it waits for the first
+  // tools/list rather than delaying the answer to initialize, and each tool's entry is kept for every later
+  // server in this process (one per --http session).
+  let listed: ListedTool[] | undefined;
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: (listed ??= tools.map((tool) => listedTool(tool, byName.get(tool.name)!.input))),
   }));
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
 
   const lookups = new SessionLookups(ctx.client);
   const tokens = new ConfirmTokens(ctx.now ?? Date.now);
@@ -179,6 +177,34 @@ export function buildServer(ctx: ServerContext, options: BuildServerOptions = {}
   registerResources(server, ctx);
   registerPrompts(server, ctx);
   return server;
+}
+
+type ListedTool = {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: { type: 'object' };
+  outputSchema: { type: 'object' };
+  annotations: ReturnType<typeof annotationsOf>;
+};
+
+/** Tool definitions are module constants, so one listing per tool serves every server of the process. */
+const LISTED = new WeakMap<AnyTool, ListedTool>();
+
+function listedTool(tool: AnyTool, input: ReturnType<typeof strictInput>): ListedTool {
+  let entry = LISTED.get(tool);
+  if (entry === undefined) {
+    entry = {
+      name: tool.name,
+      title: tool.title,
+      description: tool.description,
+      inputSchema: listedSchema(input, 'input') as { type: 'object' },
+      outputSchema: listedSchema(tool.outputSchema, 'output') as { type: 'object' },
+      annotations: annotationsOf(tool),
+    };
+    LISTED.set(tool, entry);
+  }
+  return entry;
 }
 
 /** The journal named by ACTITIME_JOURNAL (or the default one), keyed by this server's URL and user. */

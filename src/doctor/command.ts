@@ -11,12 +11,12 @@ import { completeConfig, parseSettings, type CliFlags, type Env } from '../confi
 import { isCalendarDate } from '../domain/period.js';
 import { logger } from '../logger.js';
 import { parseQuirks } from '../simulator/quirks.js';
-import { startSimulator, type SimulatorHandle } from '../simulator/server.js';
+import type { SimulatorHandle } from '../simulator/server.js';
 import { formatReport } from './report.js';
 import { runDoctor } from './run.js';
+import { DoctorUsageError } from './usage.js';
 
-export const DOCTOR_USAGE =
-  'actitime-mcp doctor [--json] [--write-probe TASK --date YYYY-MM-DD] [--demo] [--demo-user NAME] [--demo-quirks a,b|all] [--toolsets LIST]';
+export { DOCTOR_USAGE, DoctorUsageError } from './usage.js';
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -27,8 +27,6 @@ const OPTIONS = {
   'demo-quirks': { type: 'string' },
   toolsets: { type: 'string' },
 } as const;
-
-export class DoctorUsageError extends Error {}
 
 export interface DoctorOutput {
   /** For stdout: the report, as text or JSON. */
@@ -72,7 +70,11 @@ export async function runDoctorCommand(argv: readonly string[], env: Env): Promi
   logger.level = settings.logLevel === 'info' ? 'warn' : settings.logLevel;
 
   let sim: SimulatorHandle | undefined;
-  if (settings.demo) sim = await startSimulator({ host: '127.0.0.1', port: 0, quirks });
+  if (settings.demo) {
+    // Loaded only for the demo: probing a real actiTIME needs no simulator.
+    const { startSimulator } = await import('../simulator/server.js');
+    sim = await startSimulator({ host: '127.0.0.1', port: 0, quirks });
+  }
   let client: ActitimeClient | undefined;
   try {
     const config = completeConfig(settings, env, sim?.baseUrl);
