@@ -85,6 +85,8 @@ export interface ClientDeps {
   random?: () => number;
   /** Use this dispatcher instead of an own keep-alive pool (it is then not closed by close()). */
   dispatcher?: Dispatcher;
+  /** How long idle concurrency slots stay leased from bottleneck (limiter.ts); default 1000 ms. */
+  leaseIdleMs?: number;
 }
 
 export interface ClientStats {
@@ -159,7 +161,11 @@ export class ActitimeClient {
       password: this.config.password,
       maxResponseBytes: this.config.maxResponseBytes,
     });
-    this.limiter = new RequestLimiter({ limits: this.config.limits, timeUnitMs: this.config.timeUnitMs });
+    this.limiter = new RequestLimiter({
+      limits: this.config.limits,
+      timeUnitMs: this.config.timeUnitMs,
+      ...(deps.leaseIdleMs === undefined ? {} : { leaseIdleMs: deps.leaseIdleMs }),
+    });
     this.cache = new ReferenceCache(this.config.cacheTtlMs);
   }
 

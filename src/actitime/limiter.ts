@@ -346,7 +346,10 @@ export class RequestLimiter {
     this.writeMinTimeMs = writeMinTimeMs;
     this.highWater = highWater;
     this.lane = writeMinTimeMs > 0;
-    this.slots = new SlotPool({ maxConcurrent, ...(opts.leaseIdleMs ? { idleMs: opts.leaseIdleMs } : {}) });
+    this.slots = new SlotPool({
+      maxConcurrent,
+      ...(opts.leaseIdleMs === undefined ? {} : { idleMs: opts.leaseIdleMs }),
+    });
     this.budget = new RateBudget({
       perSecond: opts.limits.perSecond,
       perMinute: opts.limits.perMinute,
