@@ -85,6 +85,8 @@ export interface ClientDeps {
   random?: () => number;
   /** Use this dispatcher instead of an own keep-alive pool (it is then not closed by close()). */
   dispatcher?: Dispatcher;
+  /** How long idle concurrency slots stay leased from bottleneck (limiter.ts); default 1000 ms. */
+  leaseIdleMs?: number;
 }
 
 export interface ClientStats {
@@ -104,6 +106,14 @@ function deferred(): Deferred {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
+}
+
+/** A 429 as taken in by the client: what it asked for, and the wait every call now observes. */
+interface RateLimitAnswer {
+  asked?: { ms: number; seconds: number };
+  wait?: number;
+  /** The wait asked is beyond `maxRetryAfterMs`: the call fails at once. */
+  beyondCap: boolean;
 }
 
 /** A write is not started with less than this share of its call's deadline left (it would likely time out). */
@@ -151,7 +161,11 @@ export class ActitimeClient {
       password: this.config.password,
       maxResponseBytes: this.config.maxResponseBytes,
     });
-    this.limiter = new RequestLimiter({ limits: this.config.limits, timeUnitMs: this.config.timeUnitMs });
+    this.limiter = new RequestLimiter({
+      limits: this.config.limits,
+      timeUnitMs: this.config.timeUnitMs,
+      ...(deps.leaseIdleMs === undefined ? {} : { leaseIdleMs: deps.leaseIdleMs }),
+    });
     this.cache = new ReferenceCache(this.config.cacheTtlMs);
   }
 
@@ -214,6 +228,10 @@ export class ActitimeClient {
         let dispatched = false;
         // The attempt's own timer was shortened to the call's deadline: its expiry is the call's.
         let cutByDeadline = false;
+        // Refused inside the slot because an answer to another request blocked these credentials meanwhile.
+        let blocked = false;
+        // A 429's wait and pause, decided while this request still held its slot (see takeIn()).
+        let limit: RateLimitAnswer | undefined;
         const started = this.clock();
         try {
           scope?.spend(weight);
@@ -224,18 +242,32 @@ export class ActitimeClient {
               // Too late to start a write that could still finish: refuse it unsent rather than leave it
               // "maybe applied" at the deadline.
               if (isWrite && remaining < minWriteMs) throw new TimeoutError('call', deadlineMs);
+              // A 401 or a ban answered to a request that went ahead of this one while it was queued.
+              if (this.authError || this.banError) {
+                try {
+                  this.throwIfBlocked();
+                } catch (err) {
+                  blocked = true;
+                  throw err;
+                }
+              }
               dispatched = true;
               cutByDeadline = remaining < this.config.attemptTimeoutMs;
               state.attempts++;
               this.stats.requests++;
-              return this.transport.attempt({
-                method,
-                path: target,
-                body,
-                signal: linked.signal,
-                timeoutMs: Math.max(1, Math.min(this.config.attemptTimeoutMs, remaining)),
-                onHeaders: () => slot.responded(),
-              });
+              return this.transport
+                .attempt({
+                  method,
+                  path: target,
+                  body,
+                  signal: linked.signal,
+                  timeoutMs: Math.max(1, Math.min(this.config.attemptTimeoutMs, remaining)),
+                  onHeaders: () => slot.responded(),
+                })
+                .then((answered) => {
+                  limit = this.takeIn(answered, state.attempts);
+                  return answered;
+                });
             },
           );
         } catch (err) {
@@ -249,7 +281,6 @@ export class ActitimeClient {
           this.log.debug(`actiTIME ${route} → ${result.status} in ${Math.round(this.clock() - started)} ms`, {
             attempt: state.attempts,
           });
-          this.observeRateHeaders(result.headers);
           if (!result.error) {
             if (isWrite && CACHED_RESOURCES.has(resource)) this.cache.invalidate(resource);
             try {
@@ -278,25 +309,20 @@ export class ActitimeClient {
           if (isWrite && (dispatched || ambiguousBefore)) markMaybeApplied(failure);
           throw failure;
         }
-        // Refused before sending (call budget, too close to the deadline): nothing happened.
-        if (!dispatched && !(failure instanceof ActitimeApiError)) {
+        // Refused before sending (call budget, too close to the deadline, credentials blocked): nothing happened.
+        if (!dispatched && (blocked || !(failure instanceof ActitimeApiError))) {
           if (isWrite && ambiguousBefore) markMaybeApplied(failure);
           throw failure;
         }
 
         if (failure instanceof ActitimeApiError) {
           if (failure.status === 401) {
-            this.authError = failure;
             this.log.error(
               `actiTIME ${route}: ${failure.message}; no further requests will be sent with these credentials`,
             );
             throw failure;
           }
-          if (failure.status === 403 && failure.shortKey === 'ip_banned') {
-            this.bannedUntil = this.clock() + 60 * this.config.timeUnitMs;
-            this.banError = failure;
-            throw failure;
-          }
+          if (failure.status === 403 && failure.shortKey === 'ip_banned') throw failure;
           if (
             method === 'DELETE' &&
             ambiguousBefore &&
@@ -330,11 +356,8 @@ export class ActitimeClient {
         if (isWrite && kind.kind === 'ambiguous' && CACHED_RESOURCES.has(resource))
           this.cache.invalidate(resource);
         const rateLimited = failure instanceof ActitimeApiError && failure.status === 429;
-        const asked = rateLimited && result ? this.retryAfterFrom(result.headers) : undefined;
-        if (asked && asked.ms > this.config.maxRetryAfterMs) {
-          // Not believed (actiTIME never asks for more than a minute): this call fails now, naming the wait;
-          // the others pause no longer than the cap.
-          this.limiter.budget.pauseUntil(this.clock() + this.config.maxRetryAfterMs);
+        if (rateLimited && limit?.beyondCap) {
+          const asked = limit.asked!;
           this.log.warn(
             `actiTIME ${route} answered 429 asking to wait ${asked.seconds} s, more than the ${formatMs(this.config.maxRetryAfterMs)} this client waits; giving up`,
           );
@@ -344,17 +367,15 @@ export class ActitimeClient {
             Math.round(this.config.maxRetryAfterMs / this.config.timeUnitMs),
           );
         }
-        const retryAfter = asked?.ms;
+        const retryAfter = rateLimited ? limit?.asked?.ms : undefined;
         const wait =
-          retryAfter ??
+          (rateLimited ? limit?.wait : undefined) ??
           backoffDelayMs(
             state.attempts,
             { baseMs: this.config.backoffBaseMs, capMs: this.config.backoffCapMs },
             this.random,
           );
 
-        // 429 is account-wide: every call waits, not only this one.
-        if (rateLimited) this.limiter.budget.pauseUntil(this.clock() + wait);
         if (!shouldRetry(safety, kind, state, this.config.maxRetries)) {
           throw this.finalError(failure, kind, isWrite, ambiguousBefore, rateLimited ? wait : undefined);
         }
@@ -436,6 +457,45 @@ export class ActitimeClient {
   private observeRateHeaders(headers: Record<string, string>): void {
     const rate = parseRateHeaders(headers['x-ratelimit-remaining'], headers['x-ratelimit-reset']);
     if (rate) this.limiter.budget.observe(rate.remaining, rate.resetSeconds);
+  }
+
+  /**
+   * What an answer means for every request of this client, taken in while its request still holds the slot:
+   * the limiter hands a freed slot to the next queued request at once, so a rate pause, a 401 or a ban decided
+   * after the slot was released would come too late for it. Rate headers adjust the budget; a 429 pauses it
+   * (for the wait the retry will use); a 401 or `ip_banned` blocks further requests.
+   */
+  private takeIn(result: AttemptResult, attempts: number): RateLimitAnswer | undefined {
+    this.observeRateHeaders(result.headers);
+    const err = result.error;
+    if (!(err instanceof ActitimeApiError)) return undefined;
+    if (err.status === 401) {
+      this.authError ??= err;
+      return undefined;
+    }
+    if (err.status === 403 && err.shortKey === 'ip_banned') {
+      this.bannedUntil = this.clock() + 60 * this.config.timeUnitMs;
+      this.banError = err;
+      return undefined;
+    }
+    if (err.status !== 429) return undefined;
+    const asked = this.retryAfterFrom(result.headers);
+    if (asked && asked.ms > this.config.maxRetryAfterMs) {
+      // Not believed (actiTIME never asks for more than a minute): that call fails, naming the wait; the
+      // others pause no longer than the cap.
+      this.limiter.budget.pauseUntil(this.clock() + this.config.maxRetryAfterMs);
+      return { asked, beyondCap: true };
+    }
+    const wait =
+      asked?.ms ??
+      backoffDelayMs(
+        attempts,
+        { baseMs: this.config.backoffBaseMs, capMs: this.config.backoffCapMs },
+        this.random,
+      );
+    // 429 is account-wide: every call waits, not only this one.
+    this.limiter.budget.pauseUntil(this.clock() + wait);
+    return { ...(asked ? { asked } : {}), wait, beyondCap: false };
   }
 
   private finalError(

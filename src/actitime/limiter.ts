@@ -2,37 +2,34 @@
  * Client-side throttling: actiTIME's per-account budgets (per second, per minute), a concurrency cap, an optional
  * write lane, a bounded queue, and adaptation to the server's rate headers.
  *
- * Queueing and concurrency are bottleneck's: one Bottleneck (`slots`) holds the concurrency cap shared by reads
- * and writes, the queue bound (highWater, OVERFLOW) and the priorities (retries ahead of new work); when
- * `writeMinTimeMs` > 0 a second one (maxConcurrent 1) is the write lane in front of it. Both are stopped with
- * dropWaitingJobs on close. Around bottleneck, because it cannot do these:
+ * The concurrency cap is bottleneck's, leased (lease.ts): the slots are held by weighted bottleneck jobs, one
+ * job for several slots, and spent here with synchronous bookkeeping from request to request until they stand
+ * idle; so bottleneck's per-job cost (3.5–4.6 ms of timer hops per job, measured in bench/limiter.ts) is paid
+ * once per burst instead of once per request, and requests started together go out together. Around that,
+ * because bottleneck cannot do these:
  *
- * - The rate budget (RateBudget below) is awaited inside the job, just before sending. bottleneck's reservoir
+ * - The rate budget (RateBudget below) is awaited with the slot, just before sending. bottleneck's reservoir
  *   refills on the client's own clock, so its windows need not line up with the server's fixed windows (each
  *   starts at the first request after the previous one ended); and it counts a request when the job starts, not
  *   until the server can no longer place it in a window. RateBudget keeps a conservative sliding window instead:
  *   a request counts from the moment it is sent until one window length after its response arrived (in flight =
  *   counts). The server must have received a request before answering it, so two requests that the server could
  *   place in one fixed window are always both counted here, whatever the network jitter; hence no fixed server
- *   window can ever hold more than the limit.
- * - Cancellation: bottleneck cannot take a job out of its queue. A call cancelled while queued is answered at
- *   once (CancelledError), and its job, when bottleneck starts it, sees that and ends without sending.
- * - Fail fast: bottleneck applies highWater only after an asynchronous submit step per job (measured: the 7th of
- *   12 simultaneous calls was refused after 25–30 ms), so calls are admitted synchronously against bottleneck's
- *   own job counts; its highWater stays as the backstop.
+ *   window can ever hold more than the limit. Its bookkeeping is synchronous: a grant costs no timer.
+ * - Cancellation: a call cancelled while queued leaves its line at once (CancelledError) and sends nothing.
+ * - Fail fast: calls are admitted synchronously against the queue lengths, which are all local.
  * - Write spacing: bottleneck's minTime spaces job *starts* on the client's clock and is charged even to a job
  *   that turns out to be cancelled. The lane instead waits until `writeMinTimeMs` after the previous write is
  *   known to have reached the server (its response arrived), which holds on the server's clock too.
  *
  * Writes share the concurrency cap with reads and go one at a time only when `writeMinTimeMs` > 0. Serialising
- * every write caps write throughput at one per round trip plus bottleneck's per-job latency (timer hops: ~3 ms
- * per job per limiter here, ~9 ms through the lane and `slots`), far below actiTIME's 100/s; REL-TH-06 asks for
+ * every write caps write throughput at one per round trip, far below actiTIME's 100/s; REL-TH-06 asks for
  * 90 % of it. The API needs no serialising for correctness: deltas are applied atomically, set-style PATCHes
  * are absolute values.
  */
-import Bottleneck from 'bottleneck';
 import type { RateLimits } from './config.js';
 import { ActitimeError, BusyError, CancelledError, NetworkError, RateLimitedError } from './errors.js';
+import { SlotPool, type PoolSlot, type SlotWaiter } from './lease.js';
 import { abortError, abortableSleep } from './signals.js';
 
 type Clock = () => number;
@@ -277,10 +274,7 @@ export interface ScheduleOptions {
   weight: number;
   signal: AbortSignal;
   deadlineAt: number;
-  /**
-   * A retry of an admitted call: goes ahead of new work and skips the admission bound; only bottleneck's own
-   * highWater (a queue standing at exactly highWater) can still refuse it, with BusyError.
-   */
+  /** A retry of an admitted call: goes ahead of new work and skips the admission bound. */
   retry?: boolean;
 }
 
@@ -293,6 +287,8 @@ export interface LimiterOptions {
   limits: RateLimits;
   timeUnitMs: number;
   now?: Clock;
+  /** How long idle concurrency slots stay leased from bottleneck (lease.ts); default 1000 ms. */
+  leaseIdleMs?: number;
 }
 
 export interface LimiterCounts {
@@ -302,40 +298,45 @@ export interface LimiterCounts {
   running: number;
 }
 
-/** bottleneck: 0 runs first, 5 is its default. */
-const PRIORITY_NEW = 5;
-const PRIORITY_RETRY = 2;
-
-/** One call's progress through the queues, shared by the bottleneck callbacks of run(). */
+/** One call's progress through the queues. */
 interface CallState {
   /** The caller has its answer (result, error, or an early cancel). */
   answered: boolean;
   /** fn has been called: from here on aborting is fn's business. */
   sent: boolean;
-  /** Handed to a bottleneck queue and not started by it yet. */
-  inQueue: boolean;
-  /** Cancelled while in a queue: counted in RequestLimiter.abandoned until bottleneck starts or drops it. */
-  abandoned: boolean;
+}
+
+/** A write waiting for the write lane. */
+interface LaneWaiter {
+  retry: boolean;
+  enter(): void;
+  fail(err: ActitimeError): void;
 }
 
 /**
- * Reads and writes share `maxConcurrent` slots. With `writeMinTimeMs` > 0 writes first pass a lane of width
- * one, so they never overlap, and a queued write never holds a slot a read could use (REL-TH-03). Within a
- * queue: retries first, then arrival order.
+ * Reads and writes share `maxConcurrent` slots, leased from bottleneck (lease.ts). With `writeMinTimeMs` > 0
+ * writes first pass a lane of width one, so they never overlap, and a queued write never holds a slot a read
+ * could use (REL-TH-03). Within a queue: retries first, then arrival order.
  */
 export class RequestLimiter {
   readonly budget: RateBudget;
+  /** The concurrency slots: bottleneck's, leased several at a time. */
+  readonly slots: SlotPool;
   private readonly now: Clock;
   private readonly writeMinTimeMs: number;
   private readonly highWater: number;
-  private readonly slots: Bottleneck;
-  private readonly writeLane: Bottleneck | undefined;
+  private readonly lane: boolean;
+  /** A write holds the lane (from its spacing until it ended), or the lane is being handed over. */
+  private laneBusy = false;
+  private readonly laneRetries: LaneWaiter[] = [];
+  private readonly laneFresh: LaneWaiter[] = [];
+  private laneHandover: NodeJS.Immediate | undefined;
   /** When the last write was known to have reached the server (its response arrived, or it ended). */
   private lastWriteAnchor = -Infinity;
-  /** Jobs started by bottleneck that have not sent yet: in the write spacing or waiting for rate budget. */
+  /** Calls holding a slot or the lane that have not sent yet: in the write spacing or waiting for rate budget. */
   private gating = 0;
-  /** Jobs still in a bottleneck queue whose caller was answered by a cancel. */
-  private abandoned = 0;
+  /** Ends a write's spacing sleep at close. */
+  private readonly shutdownSignal = new AbortController();
   private closed = false;
   private closing: Promise<void> | undefined;
 
@@ -344,9 +345,11 @@ export class RequestLimiter {
     const { maxConcurrent, writeMinTimeMs, highWater } = opts.limits;
     this.writeMinTimeMs = writeMinTimeMs;
     this.highWater = highWater;
-    const bound = { highWater, strategy: Bottleneck.strategy.OVERFLOW };
-    this.slots = new Bottleneck({ maxConcurrent, ...bound });
-    this.writeLane = writeMinTimeMs > 0 ? new Bottleneck({ maxConcurrent: 1, ...bound }) : undefined;
+    this.lane = writeMinTimeMs > 0;
+    this.slots = new SlotPool({
+      maxConcurrent,
+      ...(opts.leaseIdleMs === undefined ? {} : { idleMs: opts.leaseIdleMs }),
+    });
     this.budget = new RateBudget({
       perSecond: opts.limits.perSecond,
       perMinute: opts.limits.perMinute,
@@ -356,13 +359,9 @@ export class RequestLimiter {
   }
 
   get counts(): LimiterCounts {
-    const slots = this.slots.counts();
-    const lane = this.writeLane?.counts();
-    const inLane = lane ? lane.RECEIVED + lane.QUEUED + lane.RUNNING : 0;
     return {
-      // A job cancelled in the instant bottleneck granted it a slot is briefly both abandoned and RUNNING.
-      queued: Math.max(0, slots.RECEIVED + slots.QUEUED + inLane + this.gating - this.abandoned),
-      running: slots.RUNNING + slots.EXECUTING,
+      queued: this.slots.waiting + this.laneRetries.length + this.laneFresh.length + this.gating,
+      running: this.slots.inUse,
     };
   }
 
@@ -377,7 +376,15 @@ export class RequestLimiter {
     if (!opts.retry && this.counts.queued >= this.highWater) return Promise.reject(new BusyError());
 
     return new Promise<T>((resolve, reject) => {
-      const call: CallState = { answered: false, sent: false, inQueue: false, abandoned: false };
+      const retry = opts.retry === true;
+      const call: CallState = { answered: false, sent: false };
+      let inLane = false;
+      let withdraw: (() => void) | undefined;
+      const leaveLane = (): void => {
+        if (!inLane) return;
+        inLane = false;
+        this.leaveLane();
+      };
       const answer = (settle: () => void): void => {
         if (call.answered) return;
         call.answered = true;
@@ -386,63 +393,105 @@ export class RequestLimiter {
       };
       const onAbort = (): void => {
         if (call.sent) return;
-        if (call.inQueue) {
-          call.abandoned = true;
-          this.abandoned++;
-        }
+        const out = withdraw;
+        withdraw = undefined;
+        out?.();
         answer(() => reject(abortError(signal)));
-      };
-      /** Bottleneck started one of this call's callbacks; false = the call is over, do nothing. */
-      const start = (): boolean => {
-        call.inQueue = false;
-        this.forget(call);
-        return !call.answered;
-      };
-      const fail = (err: unknown): void => {
-        this.forget(call);
-        answer(() => reject(this.refusal(err)));
+        // Waiting in the spacing: the sleep ends too, and its continuation sees the call answered.
+        leaveLane();
       };
       signal.addEventListener('abort', onAbort, { once: true });
 
-      const job = async (): Promise<void> => {
-        if (!start()) return;
-        try {
-          const value = await this.send(opts, fn, call);
-          answer(() => resolve(value));
-        } catch (err) {
-          answer(() => reject(err instanceof Error ? err : new NetworkError('failed')));
-        }
+      const waiter: SlotWaiter = {
+        retry,
+        grant: (slot) => {
+          withdraw = undefined;
+          if (call.answered) {
+            slot.release();
+            leaveLane();
+            return;
+          }
+          this.send(opts, fn, call, slot).then(
+            (value) => {
+              leaveLane();
+              answer(() => resolve(value));
+            },
+            (err: unknown) => {
+              leaveLane();
+              answer(() => reject(err instanceof Error ? err : new NetworkError('failed')));
+            },
+          );
+        },
+        fail: (err) => {
+          withdraw = undefined;
+          leaveLane();
+          answer(() => reject(err));
+        },
       };
-      const priority = opts.retry ? PRIORITY_RETRY : PRIORITY_NEW;
-      call.inQueue = true;
-      if (opts.write && this.writeLane) {
-        this.writeLane
-          .schedule({ priority }, async () => {
-            if (!start()) return;
-            if (!(await this.spaceWrite(signal))) return;
-            if (call.answered) return;
-            call.inQueue = true;
-            await this.slots.schedule({ priority }, job);
-          })
-          .catch(fail);
-      } else {
-        this.slots.schedule({ priority }, job).catch(fail);
+      const toSlots = (): void => {
+        withdraw = () => this.slots.withdraw(waiter);
+        this.slots.request(waiter);
+      };
+
+      if (!opts.write || !this.lane) {
+        toSlots();
+        return;
       }
+      const laneWaiter: LaneWaiter = {
+        retry,
+        enter: () => {
+          withdraw = undefined;
+          inLane = true;
+          if (call.answered) {
+            leaveLane();
+            return;
+          }
+          const wait = this.lastWriteAnchor + this.writeMinTimeMs - this.now();
+          if (wait <= 0) {
+            toSlots();
+            return;
+          }
+          void this.spaceWrite(wait, signal).then((spaced) => {
+            if (!spaced || call.answered) {
+              leaveLane();
+              // Not cancelled by the caller: the limiter closed.
+              answer(() => reject(new CancelledError('closed')));
+              return;
+            }
+            toSlots();
+          });
+        },
+        fail: (err) => {
+          withdraw = undefined;
+          answer(() => reject(err));
+        },
+      };
+      withdraw = () => this.withdrawFromLane(laneWaiter);
+      this.enterLane(laneWaiter);
     });
   }
 
-  /** In a job: the rate budget, then fn. Throws what the budget or fn throws. */
-  private async send<T>(opts: ScheduleOptions, fn: (slot: Slot) => Promise<T>, call: CallState): Promise<T> {
+  /** With a slot: the rate budget, then fn. Throws what the budget or fn throws; releases the slot. */
+  private async send<T>(
+    opts: ScheduleOptions,
+    fn: (slot: Slot) => Promise<T>,
+    call: CallState,
+    slot: PoolSlot,
+  ): Promise<T> {
     let ticket: Ticket;
     this.gating++;
     try {
       ticket = await this.budget.acquire(opts.weight, opts.signal, opts.deadlineAt);
+    } catch (err) {
+      slot.release();
+      throw err;
     } finally {
       this.gating--;
     }
     if (call.answered) {
       // Cancelled in the instant the budget was granted: the request never happened.
       ticket.done();
+      slot.release();
       throw new CancelledError();
     }
     call.sent = true;
@@ -460,16 +509,45 @@ export class RequestLimiter {
       return await fn({ responded });
     } finally {
       responded();
+      // Before the caller hears back: a queued request takes the slot at once.
+      slot.release();
     }
   }
 
-  /** In the write lane: waits out `writeMinTimeMs` from the previous write. False when cancelled meanwhile. */
-  private async spaceWrite(signal: AbortSignal): Promise<boolean> {
-    const wait = this.lastWriteAnchor + this.writeMinTimeMs - this.now();
-    if (wait <= 0) return true;
+  private enterLane(waiter: LaneWaiter): void {
+    if (!this.laneBusy) {
+      this.laneBusy = true;
+      waiter.enter();
+      return;
+    }
+    (waiter.retry ? this.laneRetries : this.laneFresh).push(waiter);
+  }
+
+  private withdrawFromLane(waiter: LaneWaiter): void {
+    const line = waiter.retry ? this.laneRetries : this.laneFresh;
+    const i = line.indexOf(waiter);
+    if (i >= 0) line.splice(i, 1);
+  }
+
+  /**
+   * The lane goes to the next write on the next turn of the event loop, once the previous write's caller has
+   * its answer (the spacing that write then waits out starts from the previous answer anyway).
+   */
+  private leaveLane(): void {
+    if (this.closed || this.laneHandover) return;
+    this.laneHandover = setImmediate(() => {
+      this.laneHandover = undefined;
+      const next = this.laneRetries.shift() ?? this.laneFresh.shift();
+      if (next) next.enter();
+      else this.laneBusy = false;
+    });
+  }
+
+  /** In the write lane: waits out the rest of `writeMinTimeMs` from the previous write. False when cancelled or closed meanwhile. */
+  private async spaceWrite(wait: number, signal: AbortSignal): Promise<boolean> {
     this.gating++;
     try {
-      await abortableSleep(wait, signal);
+      await abortableSleep(wait, AbortSignal.any([signal, this.shutdownSignal.signal]));
       return true;
     } catch {
       return false; // the abort listener has answered the caller
@@ -478,20 +556,7 @@ export class RequestLimiter {
     }
   }
 
-  private forget(call: CallState): void {
-    if (call.abandoned) {
-      call.abandoned = false;
-      this.abandoned--;
-    }
-  }
-
-  /** bottleneck refused or dropped a job: the queue bound, or close(). */
-  private refusal(err: unknown): ActitimeError {
-    if (err instanceof ActitimeError) return err;
-    return this.closed ? new CancelledError('closed') : new BusyError();
-  }
-
-  /** Drops every queued job (CancelledError) and waits for running ones to end. Leaves no timers. */
+  /** Drops every queued call (CancelledError) and waits for running ones to end. Leaves no timers. */
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;
@@ -500,9 +565,12 @@ export class RequestLimiter {
   private async shutdown(): Promise<void> {
     this.closed = true;
     this.budget.close();
-    const limiters = this.writeLane ? [this.writeLane, this.slots] : [this.slots];
-    const stop = { dropWaitingJobs: true, dropErrorMessage: 'closed', enqueueErrorMessage: 'closed' };
-    await Promise.all(limiters.map((l) => l.stop(stop)));
-    await Promise.all(limiters.map((l) => l.disconnect()));
+    if (this.laneHandover) clearImmediate(this.laneHandover);
+    this.laneHandover = undefined;
+    this.shutdownSignal.abort(new CancelledError('closed'));
+    for (const waiter of [...this.laneRetries.splice(0), ...this.laneFresh.splice(0)]) {
+      waiter.fail(new CancelledError('closed'));
+    }
+    await this.slots.close();
   }
 }

@@ -193,7 +193,13 @@ describe('one call, one scope (REL-TO-04, REL-CX-05)', () => {
   it('REL-RL-05 a 429 asking for 9999999999 s fails that tool call at once; the next call waits only the cap', async () => {
     c = await connectClient({ client: { timeUnitMs: 50, maxRetryAfterMs: 300 } });
     await c.client.callTool({ name: 'get_timesheet', arguments: {} });
-    c.sim.faults.inject({ method: 'GET', status: 429, headers: { 'Retry-After': '9999999999' } });
+    // Held a moment, so the call's other reads (started together with it) are at the simulator before it.
+    c.sim.faults.inject({
+      method: 'GET',
+      status: 429,
+      headers: { 'Retry-After': '9999999999' },
+      delayMs: 50,
+    });
     const mark = c.sim.requests.length;
     const first = await c.client.callTool({ name: 'get_timesheet', arguments: {} });
     expect(errorOf(first)).toEqual({
@@ -202,11 +208,17 @@ describe('one call, one scope (REL-TO-04, REL-CX-05)', () => {
         'actiTIME asked to wait 9999999999 s before the next request, longer than the 6 s this server waits',
       hint: 'try again in a few minutes; if it repeats, actiTIME (or a proxy in front of it) sends a wrong Retry-After',
     });
+    // The call's reads went out together: those already sent when the 429 came back were answered, but nothing
+    // of the call was sent after it.
     const limited = c.sim.requests.slice(mark);
-    expect(limited.map((r) => r.status)).toEqual([429]);
+    const refused = limited.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(1);
+    expect(limited.filter((r) => r.arrivedAt >= refused[0]!.finishedAt!)).toEqual([]);
     const second = await c.client.callTool({ name: 'get_timesheet', arguments: {} });
     expect(second.isError, textOf(second)).toBeFalsy();
     // It waited out the cap (6 units of 50 ms) after the 429, not the wait asked for.
-    expect(c.sim.requests[mark + 1]!.arrivedAt - limited[0]!.arrivedAt).toBeGreaterThanOrEqual(300 - 1);
+    expect(c.sim.requests[mark + limited.length]!.arrivedAt - refused[0]!.arrivedAt).toBeGreaterThanOrEqual(
+      300 - 1,
+    );
   });
 });
