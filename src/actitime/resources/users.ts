@@ -3,7 +3,7 @@
  * `user` is a numeric id, a username, or `me`.
  */
 import { z } from 'zod';
-import { SCHEDULE_TTL_MS } from '../cache.js';
+import { cacheKey, SCHEDULE_TTL_MS, WORK_TTL_MS } from '../cache.js';
 import type { ActitimeClient } from '../client.js';
 import { ActitimeError, UnexpectedResponseError } from '../errors.js';
 import {
@@ -70,6 +70,42 @@ export async function listAllUsers(
 ): Promise<Collected<UserList>> {
   const size = await pageSizeFor(c, q.limit, opts);
   return collectPages((offset, limit) => listUsers(c, { ...q, offset, limit }, opts), q.offset ?? 0, size);
+}
+
+/**
+ * listAllUsers through the client's cache (WORK_TTL_MS; any write of this server to users drops it): for lists
+ * read again and again, such as "everyone active" of find_missing_time.
+ */
+export function listAllUsersCached(
+  c: ActitimeClient,
+  q: UsersQuery = {},
+  opts: CallOptions = {},
+): Promise<Collected<UserList>> {
+  return c.cache.fetch(cacheKey('users', { ...q, all: true }), (signal) => listAllUsers(c, q, { signal }), {
+    ...opts,
+    ttlMs: WORK_TTL_MS,
+  });
+}
+
+/** One page through the client's cache; an empty page is not kept (someone may be adding that user now). */
+export function listUsersCached(
+  c: ActitimeClient,
+  q: UsersQuery = {},
+  opts: CallOptions = {},
+): Promise<UserList> {
+  return c.cache.fetch(cacheKey('users', q), (signal) => listUsers(c, q, { signal }), {
+    ...opts,
+    ttlMs: WORK_TTL_MS,
+    keep: (page) => page.items.length > 0,
+  });
+}
+
+/** A user by numeric id through the client's cache. */
+export function getUserCached(c: ActitimeClient, id: number, opts: CallOptions = {}): Promise<User> {
+  return c.cache.fetch(`users:id:${id}`, (signal) => getUser(c, id, { signal }), {
+    ...opts,
+    ttlMs: WORK_TTL_MS,
+  });
 }
 
 export function getUser(c: ActitimeClient, user: UserRef, opts: CallOptions = {}): Promise<User> {
