@@ -20,7 +20,7 @@
  * read shows another writer's change in between, the write has just overwritten it, and a second delta of the
  * difference restores it atomically: the cell ends with their value plus ours, and the entry says `conflict`.
  */
-import { UnsupportedError } from '../actitime/errors.js';
+import { ActitimeError, UnsupportedError } from '../actitime/errors.js';
 import { isMissingRoute } from '../actitime/resources/common.js';
 import { runBatch, type BatchOp, type BatchOutcome } from '../actitime/resources/batch.js';
 import { listAllLeavetime } from '../actitime/resources/leavetime.js';
@@ -30,8 +30,8 @@ import {
   setTimeCell,
   TIME_DELTA_FEATURE,
 } from '../actitime/resources/timetrack.js';
-import { getSchedule } from '../actitime/resources/users.js';
-import { TimeCellSchema } from '../actitime/schemas.js';
+import { getSchedulesSettled } from '../actitime/resources/users.js';
+import { TimeCellSchema, type Schedule } from '../actitime/schemas.js';
 import {
   batchOutcomeOf,
   failureOf,
@@ -62,7 +62,8 @@ import {
 import { resolveTask } from './resolve/task.js';
 import type { Ref, ResolvedTask, Resolver } from './resolve/types.js';
 import { resolveUser } from './resolve/user.js';
-import { withWorkIndex } from './work-index.js';
+import { parseRef } from './resolve/ref.js';
+import { primeTasks, withWorkIndex } from './work-index.js';
 import {
   approvalByWeek,
   dayKey,
@@ -188,49 +189,58 @@ export async function planLogTime(
     }),
   );
 
-  // 2. Names → ids, each distinct ref once (many names: from one copy of the lists). Any failure (ambiguous,
-  // not found) fails the call: nothing is written, and the call's end drops the lookups still queued.
-  const names = await withWorkIndex(
-    ctx,
-    entries.map((e) => e.task),
-  );
-  const tasks = await resolveEach(
-    entries,
-    (e) => e.task,
-    (ref, i) => resolveTask(names, ref, { field: `entries[${i}].task` }),
-  );
+  // 2. Names → ids, each distinct ref once (many names: from one copy of the lists; many ids: one list request).
+  // Any failure (ambiguous, not found) fails the call: nothing is written, and the call's end drops the lookups
+  // still queued. Tasks named only by id are looked up while the days are read (3.): their lookup cannot refuse
+  // anything those reads are needed for. Tasks given by name are resolved first, so that an ambiguous or unknown
+  // name costs no day read; a name the session's cache knows costs no request either.
+  const taskRefs = entries.map((e) => e.task);
+  const resolveTasks = async (): Promise<ResolvedTask[]> => {
+    const names = await withWorkIndex(ctx, taskRefs);
+    if (!names.work) await primeTasks(ctx.client, idsOf(taskRefs), ctx.signal);
+    return resolveEach(
+      entries,
+      (e) => e.task,
+      (ref, i) => resolveTask(names, ref, { field: `entries[${i}].task` }),
+    );
+  };
+  const byIdOnly = taskRefs.every(isIdRef);
+  const early = byIdOnly ? resolveTasks() : undefined;
+  early?.catch(() => undefined);
+  const named = early ? undefined : await resolveTasks();
   const users = await resolveEach(
     entries,
     (e) => e.user ?? 'me',
     (ref, i) => resolveUser(ctx, ref, { field: `entries[${i}].user` }),
-  );
+  ).catch(async (err: unknown) => {
+    await early; // a task's refusal comes first, as when tasks are resolved first
+    throw err;
+  });
 
-  // 3. One read of the days involved (whole weeks, for approval) for every user involved, and one schedule
-  // read per user (for the per-day summary; a failed one only leaves `scheduled` out).
+  // 3. One read of the days involved (whole weeks, for approval) for every user involved, all at once with the
+  // schedules (for the per-day summary; a failed one only leaves `scheduled` out; cached for a minute). Time and
+  // leave are always read fresh: the approval and 24 h pre-checks (step 4) must never rest on a cached value.
   const userIds = [...new Set(users.map((u) => u.id))];
   const sorted = [...dates].sort();
   const first = sorted[0]!;
   const last = sorted[sorted.length - 1]!;
   const ws = ctx.calendar.weekStart;
-  const [time, leave, schedules] = await Promise.all([
+  const [time, leave, schedules, tasks] = await Promise.all([
     listAllTimetrack(
       ctx.client,
       { dateFrom: weekStartOf(first, ws), dateTo: addDays(weekStartOf(last, ws), 6), userIds },
       call,
     ),
     listAllLeavetime(ctx.client, { dateFrom: first, dateTo: last, userIds }, call),
-    Promise.all(
-      userIds.map((id) =>
-        getSchedule(ctx.client, id, first, last, call).then(
-          (s) => ({ id, s }),
-          () => undefined,
-        ),
-      ),
+    getSchedulesSettled(ctx.client, userIds, first, last, call).catch(
+      () => new Map<number, Schedule | ActitimeError>(),
     ),
+    early ?? named!,
   ]);
   const scheduled: Record<string, number> = {};
-  for (const x of schedules)
-    if (x) for (const [date, m] of scheduleByDate(x.s)) scheduled[dayKey(x.id, date)] = m;
+  for (const [id, s] of schedules)
+    if (!(s instanceof ActitimeError))
+      for (const [date, m] of scheduleByDate(s)) scheduled[dayKey(id, date)] = m;
   const cells = new Map<string, number>();
   const comments = new Map<string, string>();
   for (const day of time.data)
@@ -365,6 +375,28 @@ export async function applyLogTimePlan(ctx: LogTimeContext, stored: StoredTimePl
 
 function cellKey(userId: number, date: string, taskId: number): string {
   return `${userId}|${date}|${taskId}`;
+}
+
+/** A ref that names its task by id (what parseRef reads as one); a malformed ref is left to resolution. */
+function isIdRef(ref: Ref): boolean {
+  try {
+    return parseRef(ref, 'task').kind === 'id';
+  } catch {
+    return false;
+  }
+}
+
+function idsOf(refs: readonly Ref[]): number[] {
+  const out: number[] = [];
+  for (const ref of refs) {
+    try {
+      const p = parseRef(ref, 'task');
+      if (p.kind === 'id') out.push(p.id);
+    } catch {
+      // Refused with its field by resolveTask.
+    }
+  }
+  return out;
 }
 
 /** Resolves each distinct ref once; entries sharing a ref share the answer. */

@@ -1,8 +1,9 @@
 /**
  * One user's timesheet for a period: a day × task grid in minutes, totals per day, task and project, leave per
- * day, the schedule, and what is missing or over it. Three reads, whatever the size of the period: GET
+ * day, the schedule, and what is missing or over it. Three reads at once, whatever the size of the period: GET
  * /timetrack (with the tasks, projects and customers it references, so no task is looked up one by one), GET
- * /leavetime and GET /users/{id}/schedule, each following `nextDateFrom` where the API pages.
+ * /leavetime and GET /users/{id}/schedule (cached for a minute), each following `nextDateFrom` where the API
+ * pages.
  *
  * Approval: actiTIME flags each user-day that holds time (`approved`). A week is approved as a whole, so a day
  * without time takes the flag of the recorded days of its week (the company's week); a week without any time
@@ -14,7 +15,7 @@
 import type { ActitimeClient } from '../actitime/client.js';
 import { listAllLeavetime } from '../actitime/resources/leavetime.js';
 import { listAllTimetrack } from '../actitime/resources/timetrack.js';
-import { getSchedule } from '../actitime/resources/users.js';
+import { getSchedules } from '../actitime/resources/users.js';
 import type { LeavetimeList, TimetrackList, User } from '../actitime/schemas.js';
 import { formatMinutes } from './duration.js';
 import { addDays, eachDate, weekdayOf } from './period.js';
@@ -159,9 +160,9 @@ export async function buildTimesheet(client: ActitimeClient, options: TimesheetO
       { dateFrom: period.from, dateTo: period.to, userIds: [user.id], includeReferenced: ['leaveTypes'] },
       call,
     ),
-    getSchedule(client, user.id, period.from, period.to, call),
+    getSchedules(client, [user.id], period.from, period.to, call),
   ]);
-  return assembleTimesheet(options, time, leave, scheduleByDate(schedule));
+  return assembleTimesheet(options, time, leave, scheduleByDate(schedule.get(user.id)!));
 }
 
 /** `date` → scheduled minutes, keyed by the dates the server says it answered for. */

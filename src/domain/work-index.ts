@@ -5,11 +5,15 @@
  * pages — and answers every lookup from that copy, so a hundred names cost a handful of requests, not a
  * hundred or more, and an unknown name costs none (docs/reliability.md, "names from one list").
  *
- * The copy lives for one call only: it never serves a later call stale data. The local filters follow the
- * API's documented rules (docs/actitime-model.md §1.8: `name` exact, any case; `words` every word, any case; `archived`; id filters),
+ * Across calls, both the lookups and the copy live in the client's cache (src/actitime/cache.ts) for at most
+ * WORK_TTL_MS, dropped at once by any write of this server to customers, projects or tasks (docs/caching.md).
+ * An answer that found nothing is not kept: a name someone has just created is found on the next call. The
+ * local filters follow the API's documented rules (docs/actitime-model.md §1.8: `name` exact, any case; `words` every word, any case; `archived`; id filters),
  * and resolve/match.ts re-checks every match the same way whichever source answered.
  */
+import { cacheKey, WORK_TTL_MS } from '../actitime/cache.js';
 import type { ActitimeClient } from '../actitime/client.js';
+import { CancelledError } from '../actitime/errors.js';
 import { getCustomer, listCustomers, type CustomersQuery } from '../actitime/resources/customers.js';
 import { getProject, listProjects, type ProjectsQuery } from '../actitime/resources/projects.js';
 import { getTask, listTasks, type TasksQuery } from '../actitime/resources/tasks.js';
@@ -27,38 +31,118 @@ export interface WorkSource {
   task(id: number): Promise<Task>;
 }
 
-/** Every lookup is a request. */
+/** Every lookup is a request, unless the client's cache holds its answer (see the top of the file). */
 export function apiSource(client: ActitimeClient, signal?: AbortSignal): WorkSource {
-  const opts = signal ? { signal } : {};
+  const cached = <T>(
+    key: string,
+    load: (opts: { signal?: AbortSignal }) => Promise<T>,
+    keep?: (value: T) => boolean,
+  ): Promise<T> =>
+    client.cache.fetch(key, (s) => load(s ? { signal: s } : {}), {
+      ...(signal ? { signal } : {}),
+      ttlMs: WORK_TTL_MS,
+      ...(keep ? { keep } : {}),
+    });
+  const found = (page: { items: readonly unknown[] }): boolean => page.items.length > 0;
   return {
-    customers: (q) => listCustomers(client, q, opts),
-    projects: async (q) => {
-      const page = await listProjects(client, q, opts);
-      return { items: page.items, customers: page.customers };
-    },
-    tasks: async (q) => {
-      const page = await listTasks(client, q, opts);
-      return {
-        items: page.items,
-        projects: page.projects,
-        customers: page.customers,
-      };
-    },
-    customer: (id) => getCustomer(client, id, opts),
-    project: (id) => getProject(client, id, opts),
-    task: (id) => getTask(client, id, opts),
+    customers: (q) =>
+      cached(
+        cacheKey('customers', q),
+        async (opts) => ({ items: (await listCustomers(client, q, opts)).items }),
+        found,
+      ),
+    projects: (q) =>
+      cached(
+        cacheKey('projects', q),
+        async (opts) => {
+          const page = await listProjects(client, q, opts);
+          return { items: page.items, customers: page.customers };
+        },
+        found,
+      ),
+    tasks: (q) =>
+      cached(
+        cacheKey('tasks', q),
+        async (opts) => {
+          const page = await listTasks(client, q, opts);
+          return { items: page.items, projects: page.projects, customers: page.customers };
+        },
+        found,
+      ),
+    customer: (id) => cached(`customers:id:${id}`, (opts) => getCustomer(client, id, opts)),
+    project: (id) => cached(`projects:id:${id}`, (opts) => getProject(client, id, opts)),
+    task: (id) => cached(`tasks:id:${id}`, (opts) => getTask(client, id, opts)),
   };
+}
+
+/**
+ * Reads the tasks of `ids` not yet cached in ONE list request (with their projects' and customers' names) and
+ * caches each as `task(id)` would: a call naming many tasks by id costs one request, not one per id. Ids the
+ * list does not return (unknown, not visible) are left to `task(id)`, whose 404 is the error shown.
+ */
+export async function primeTasks(
+  client: ActitimeClient,
+  ids: readonly number[],
+  signal?: AbortSignal,
+): Promise<void> {
+  const missing = [...new Set(ids)].filter((id) => client.cache.peek(`tasks:id:${id}`) === undefined);
+  if (missing.length < 2) return;
+  const opts = signal ? { signal } : {};
+  let page;
+  try {
+    page = await listTasks(
+      client,
+      { ids: missing, limit: missing.length, includeReferenced: ['projects', 'customers'] },
+      opts,
+    );
+  } catch (err) {
+    // Only a shortcut: the ids are then looked up one by one, and their errors are the ones shown.
+    if (signal?.aborted || err instanceof CancelledError) throw err;
+    return;
+  }
+  const name = (map: RefMap | undefined, id: number | null | undefined): string | undefined => {
+    const v = id == null ? undefined : map?.[String(id)]?.name;
+    return typeof v === 'string' ? v : undefined;
+  };
+  for (const t of page.items) {
+    client.cache.put(
+      `tasks:id:${t.id}`,
+      {
+        ...t,
+        projectName: t.projectName ?? name(page.projects, t.projectId),
+        customerName: t.customerName ?? name(page.customers, t.customerId),
+      },
+      WORK_TTL_MS,
+    );
+  }
 }
 
 /** Pages of each list the index may read; a bigger account resolves name by name instead. */
 export const MAX_INDEX_PAGES = 5;
 
-/** The visible customers, projects and tasks, or undefined when there are too many to copy for one call. */
+/**
+ * The visible customers, projects and tasks, or undefined when there are too many to copy. The copy is cached
+ * under `tasks:` (a write to any of the three drops it, see DEPENDENTS in src/actitime/cache.ts).
+ */
 export async function loadWorkIndex(
   client: ActitimeClient,
   signal?: AbortSignal,
 ): Promise<WorkSource | undefined> {
   const api = apiSource(client, signal);
+  const lists = await client.cache.fetch('tasks:index', (s) => readWorkLists(client, s), {
+    ...(signal ? { signal } : {}),
+    ttlMs: WORK_TTL_MS,
+  });
+  return lists ? indexedSource(api, lists.customers, lists.projects, lists.tasks) : undefined;
+}
+
+interface WorkLists {
+  customers: Customer[];
+  projects: Project[];
+  tasks: Task[];
+}
+
+async function readWorkLists(client: ActitimeClient, signal?: AbortSignal): Promise<WorkLists | null> {
   const opts = signal ? { signal } : {};
   const all = async <T>(page: (offset: number) => Promise<{ items: T[]; limit?: number | null }>) => {
     const items: T[] = [];
@@ -74,8 +158,8 @@ export async function loadWorkIndex(
     all((offset) => listProjects(client, { offset }, opts)),
     all((offset) => listTasks(client, { offset }, opts)),
   ]);
-  if (!customers || !projects || !tasks) return undefined;
-  return indexedSource(api, customers, projects, tasks);
+  if (!customers || !projects || !tasks) return null;
+  return { customers, projects, tasks };
 }
 
 /** Lookups answered from copies of the lists; an id the copy lacks is asked of actiTIME. */

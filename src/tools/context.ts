@@ -4,9 +4,9 @@
  */
 import type { ActitimeClient } from '../actitime/client.js';
 import { getInfo } from '../actitime/resources/info.js';
-import { getTimeZoneGroup } from '../actitime/resources/reference.js';
+import { getTimeZoneGroup, listTimeZoneGroups } from '../actitime/resources/reference.js';
 import { getMe } from '../actitime/resources/users.js';
-import type { Info, User } from '../actitime/schemas.js';
+import type { Info, TimeZoneGroup, User } from '../actitime/schemas.js';
 import { raceAbort } from '../actitime/signals.js';
 import type { ServerConfig } from '../config.js';
 import type { Journal, JournalKey } from '../journal/store.js';
@@ -118,11 +118,13 @@ export class SessionLookups {
   calendar(signal: AbortSignal): Promise<Omit<Calendar, 'now'>> {
     return raceAbort(
       this.shared('calendar', async () => {
-        const [me, info] = await Promise.all([
+        // One round trip: the user, the settings and the (short, cached) list of time-zone groups together.
+        const [me, info, groups] = await Promise.all([
           this.shared('me', () => getMe(this.client)),
           this.shared('settings', () => getInfo(this.client)),
+          this.timeZoneGroups(),
         ]);
-        const group = await getTimeZoneGroup(this.client, me.timeZoneGroupId ?? 'default');
+        const group = await this.timeZoneGroup(groups, me.timeZoneGroupId ?? 'default');
         // Servers may leave either unset (docs/actitime-model.md §4); the machine running this server is the user's best proxy.
         return {
           timeZone: group.timeZoneId || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
@@ -137,7 +139,7 @@ export class SessionLookups {
     return raceAbort(
       this.shared('companyZone', async () => {
         try {
-          return (await getTimeZoneGroup(this.client, 'default')).timeZoneId || undefined;
+          return (await this.timeZoneGroup(await this.timeZoneGroups(), 'default')).timeZoneId || undefined;
         } catch {
           // Dates then fall back to the nearest UTC midnight (src/actitime/schemas.ts normaliseDate).
           return undefined;
@@ -145,6 +147,20 @@ export class SessionLookups {
       }),
       signal,
     );
+  }
+
+  /** The time-zone groups from the client's reference cache; undefined when the list cannot be read. */
+  private timeZoneGroups(): Promise<TimeZoneGroup[] | undefined> {
+    return listTimeZoneGroups(this.client).catch(() => undefined);
+  }
+
+  /** A group from the list, else read by id (a list that failed, or lacks it). */
+  private timeZoneGroup(
+    groups: readonly TimeZoneGroup[] | undefined,
+    id: number | 'default',
+  ): Promise<TimeZoneGroup> {
+    const hit = groups?.find((g) => (id === 'default' ? g.default === true : g.id === id));
+    return hit ? Promise.resolve(hit) : getTimeZoneGroup(this.client, id);
   }
 
   /** Forgets everything, e.g. after a write that changes the user or the settings. */

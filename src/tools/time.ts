@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-import { listAllUsers } from '../actitime/resources/users.js';
+import { listAllUsersCached } from '../actitime/resources/users.js';
 import { listTimetrack } from '../actitime/resources/timetrack.js';
 import type { User } from '../actitime/schemas.js';
 import { durationInput, formatMinutes } from '../domain/duration.js';
@@ -488,6 +488,39 @@ export const getTimeEntries = defineTool({
 
 // ---- find_missing_time ------------------------------------------------------------------------------------
 
+/** Whom find_missing_time checks, and whether that is everyone the caller sees. */
+async function missingTimeUsers(
+  ctx: ToolContext,
+  args: { users?: Ref[] | undefined; department?: Ref | undefined },
+): Promise<{ users: User[]; allVisible: boolean }> {
+  if (args.users !== undefined) {
+    const [people, department] = await Promise.allSettled([
+      resolveUsers(ctx, args.users),
+      args.department === undefined ? undefined : resolveDepartment(ctx, args.department),
+    ]);
+    // The users' refusal first, as when they were looked up first.
+    if (people.status === 'rejected') throw people.reason;
+    if (department.status === 'rejected') throw department.reason;
+    const listed = people.value;
+    const dept = department.value;
+    return {
+      users: dept ? listed.filter((u) => (u.departmentId ?? -1) === dept.id) : listed,
+      allVisible: false,
+    };
+  }
+  if (args.department !== undefined) {
+    const dept = await resolveDepartment(ctx, args.department);
+    const all = await listAllUsersCached(
+      ctx.client,
+      { department: dept.id, active: true },
+      { signal: ctx.signal },
+    );
+    return { users: all.items, allVisible: false };
+  }
+  const all = await listAllUsersCached(ctx.client, { active: true }, { signal: ctx.signal });
+  return { users: all.items, allVisible: true };
+}
+
 export const findMissingTimeTool = defineTool({
   name: 'find_missing_time',
   title: 'Find missing time',
@@ -510,23 +543,11 @@ export const findMissingTimeTool = defineTool({
     truncated: z.boolean().optional(),
   }),
   async handler(args, ctx) {
-    const { period, today } = await periodFor(ctx, args.period ?? 'last week', 'period');
-    let users: User[];
-    let allVisible = false;
-    if (args.users !== undefined) {
-      users = await resolveUsers(ctx, args.users);
-      if (args.department !== undefined) {
-        const dept = await resolveDepartment(ctx, args.department);
-        users = users.filter((u) => (u.departmentId ?? -1) === dept.id);
-      }
-    } else if (args.department !== undefined) {
-      const dept = await resolveDepartment(ctx, args.department);
-      users = (await listAllUsers(ctx.client, { department: dept.id, active: true }, { signal: ctx.signal }))
-        .items;
-    } else {
-      users = (await listAllUsers(ctx.client, { active: true }, { signal: ctx.signal })).items;
-      allVisible = true;
-    }
+    // The period and the users do not depend on each other: looked up together.
+    const [{ period, today }, { users, allVisible }] = await Promise.all([
+      periodFor(ctx, args.period ?? 'last week', 'period'),
+      missingTimeUsers(ctx, args),
+    ]);
     return findMissingTime(ctx.client, {
       users,
       allVisible,

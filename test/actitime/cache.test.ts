@@ -52,4 +52,75 @@ describe('ReferenceCache', () => {
     expect(cacheKey('x', { b: 1, a: 2 })).toBe(cacheKey('x', { a: 2, b: 1, c: undefined }));
     expect(cacheKey('x', {})).toBe('x');
   });
+
+  it('a write to customers, projects or workflow statuses also drops the tasks and projects that embed them', async () => {
+    const cache = new ReferenceCache(60_000);
+    const fill = async () => {
+      for (const key of ['customers:id:1', 'projects:id:2', 'tasks:id:3', 'tasks:index', 'users:id:4'])
+        await cache.get(key, async () => key);
+    };
+    await fill();
+    cache.invalidate('tasks');
+    expect(['customers:id:1', 'projects:id:2', 'users:id:4'].map((k) => cache.peek(k))).toEqual([
+      'customers:id:1',
+      'projects:id:2',
+      'users:id:4',
+    ]);
+    expect(cache.peek('tasks:id:3')).toBeUndefined();
+    await fill();
+    cache.invalidate('customers');
+    expect(
+      ['customers:id:1', 'projects:id:2', 'tasks:id:3', 'tasks:index'].map((k) => cache.peek(k)),
+    ).toEqual([undefined, undefined, undefined, undefined]);
+    expect(cache.peek('users:id:4')).toBe('users:id:4');
+    await fill();
+    cache.invalidate('workflowStatuses');
+    expect(cache.peek('tasks:id:3')).toBeUndefined();
+    expect(cache.peek('projects:id:2')).toBe('projects:id:2');
+    cache.invalidate('departments');
+    expect(cache.peek('users:id:4')).toBeUndefined();
+  });
+
+  it('a shorter TTL per entry (work items, schedules); values a caller does not keep are served, not cached', async () => {
+    let t = 0;
+    const cache = new ReferenceCache(300_000, () => t);
+    await cache.fetch('tasks:id:1', async () => 'task', { ttlMs: 120_000 });
+    await cache.fetch('info', async () => 'info');
+    t = 120_001;
+    expect(cache.peek('tasks:id:1')).toBeUndefined();
+    expect(cache.peek('info')).toBe('info');
+    const empty = { items: [] as number[] };
+    expect(await cache.fetch('tasks:[]', async () => empty, { keep: (p) => p.items.length > 0 })).toBe(empty);
+    expect(cache.peek('tasks:[]')).toBeUndefined();
+    cache.put('users:schedule:1', 's', 60_000);
+    t += 59_999;
+    expect(cache.peek('users:schedule:1')).toBe('s');
+    t += 2;
+    expect(cache.peek('users:schedule:1')).toBeUndefined();
+    // With the cache off (cacheTtlMs 0) nothing is kept, whatever an entry asks.
+    const off = new ReferenceCache(0);
+    off.put('tasks:id:1', 'x', 60_000);
+    expect(off.peek('tasks:id:1')).toBeUndefined();
+  });
+
+  it('fetch loads with the caller’s signal; a caller that joined a load another call cancelled loads again itself', async () => {
+    const cache = new ReferenceCache(60_000);
+    const first = new AbortController();
+    const signals: Array<AbortSignal | undefined> = [];
+    const load = (signal?: AbortSignal) => {
+      signals.push(signal);
+      return new Promise<string>((resolve, reject) => {
+        if (signal === first.signal) signal.addEventListener('abort', () => reject(new CancelledError()));
+        else resolve('mine');
+      });
+    };
+    const a = cache.fetch('tasks:id:7', load, { signal: first.signal });
+    const second = new AbortController();
+    const b = cache.fetch('tasks:id:7', load, { signal: second.signal });
+    first.abort();
+    await expect(a).rejects.toBeInstanceOf(CancelledError);
+    expect(await b).toBe('mine');
+    expect(signals).toEqual([first.signal, second.signal]);
+    expect(cache.peek('tasks:id:7')).toBe('mine');
+  });
 });

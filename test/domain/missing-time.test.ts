@@ -6,6 +6,7 @@ import type { User } from '../../src/actitime/schemas.js';
 import { findMissingTime, MAX_LISTED_DAYS } from '../../src/domain/missing-time.js';
 import { addDays, eachDate } from '../../src/domain/period.js';
 import { createLogger } from '../../src/logger.js';
+import { roundTrips, withLatency } from '../helpers/round-trips.js';
 import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
 import { noonClock, TODAY, week } from '../simulator/demo-calendar.js';
 
@@ -46,11 +47,12 @@ describe('findMissingTime against the simulator', () => {
       .flatMap((u) => (u.days ?? []).map((d) => ({ id: u.id, date: d.date, missing: d.missing })))
       .sort((a, b) => a.id - b.id || a.date.localeCompare(b.date));
 
-  it('one time list, one leave list, one schedule per user; progress after each; leave counts', async () => {
+  it('one time list, one leave list, the schedules in one batch, all at once; progress after each; leave counts', async () => {
     const users = active.filter((u) => [3, 4, 5].includes(u.id));
     const mark = sim.requests.length;
     const progress: Array<[number, number]> = [];
     const period = { from: week(-5), to: week(-1, 6), timeZone: ZONE, weekStart: 1 };
+    const latency = withLatency(sim, 40);
     const report = await findMissingTime(client, {
       users,
       allVisible: false,
@@ -60,11 +62,17 @@ describe('findMissingTime against the simulator', () => {
         progress.push([done, total]);
       },
     });
+    latency.clear();
     const sent = sim.requests.slice(mark);
     expect(sent.filter((r) => r.path === '/timetrack')).toHaveLength(1);
     expect(sent.filter((r) => r.path === '/leavetime')).toHaveLength(1);
-    expect(sent.filter((r) => r.path.endsWith('/schedule'))).toHaveLength(3);
-    expect(sent).toHaveLength(5);
+    const schedules = sent.filter((r) => r.path.endsWith('/schedule'));
+    expect(schedules).toHaveLength(3);
+    const batch = sent.find((r) => r.path === '/batch')!;
+    expect(schedules.every((r) => r.batchOf === batch.seq)).toBe(true);
+    expect(sent.filter((r) => r.batchOf === undefined)).toHaveLength(3);
+    // The three went out together: none waited for another's answer.
+    expect(roundTrips(sent)).toBe(1);
     expect(progress.map(([d]) => d)).toEqual([1, 2, 3, 4, 5]);
     expect(progress.every(([, t]) => t === 5)).toBe(true);
 

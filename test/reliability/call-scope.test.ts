@@ -65,7 +65,8 @@ describe('one call, one scope (REL-TO-04, REL-CX-05)', () => {
   it('REL-CX-05 a call whose first schedule fails stops: none of its queued requests is ever sent', async () => {
     c = await connectClient();
     addUsers(c, 300);
-    c.sim.faults.inject({ method: 'GET', path: /^\/users\/\d+\/schedule$/, status: 403 });
+    // The schedules go as operations of POST /batch (100 a chunk): the first one is refused.
+    c.sim.faults.inject({ method: 'GET', path: /^\/users\/\d+\/schedule$/, status: 403, inBatch: true });
     const result = await c.client.callTool({ name: 'find_missing_time', arguments: {} });
     // What could still reach the simulator after the answer: the requests already handed to the network.
     const inFlight = c.actitime.limiter.counts.running;

@@ -50,7 +50,11 @@ export interface TimeZoneGroupsQuery {
   sort?: Sort;
 }
 
-/** Every item of a reference list (all pages), cached per query. */
+/**
+ * Every item of a reference list (all pages), cached per query. The first page goes without `limit` (the API's
+ * default is its maximum, docs/actitime-model.md §1.6), so it does not wait for GET /info; only a list longer than
+ * that page reads on, with the page size /info allows.
+ */
 export function listAllCached<T>(
   c: ActitimeClient,
   resource: string,
@@ -61,14 +65,21 @@ export function listAllCached<T>(
   return c.cache.get(
     cacheKey(resource, q),
     async () => {
+      const page = (offset: number, limit?: number) =>
+        c.request({
+          method: 'GET',
+          path: [resource],
+          query: { ...toQuery(q), offset, ...(limit === undefined ? {} : { limit }) },
+          schema,
+        });
+      const first = await page(0);
+      const echoed = first.limit ?? undefined;
+      if (first.items.length === 0 || (echoed !== undefined && first.items.length < echoed))
+        return first.items;
       const size = await pageSizeFor(c, undefined, {});
-      const all = await collectPages<T, Page<T>>(
-        (offset, limit) =>
-          c.request({ method: 'GET', path: [resource], query: { ...toQuery(q), offset, limit }, schema }),
-        0,
-        size,
-      );
-      return all.items;
+      if (echoed === undefined && first.items.length < size) return first.items;
+      const rest = await collectPages<T, Page<T>>(page, first.items.length, size);
+      return [...first.items, ...rest.items];
     },
     opts.signal,
   );

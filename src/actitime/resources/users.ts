@@ -3,7 +3,9 @@
  * `user` is a numeric id, a username, or `me`.
  */
 import { z } from 'zod';
+import { cacheKey, SCHEDULE_TTL_MS, WORK_TTL_MS } from '../cache.js';
 import type { ActitimeClient } from '../client.js';
+import { ActitimeError, UnexpectedResponseError } from '../errors.js';
 import {
   ScheduleSchema,
   UserListSchema,
@@ -14,7 +16,9 @@ import {
   type UserList,
   type WorkAssignments,
 } from '../schemas.js';
+import { runBatch, type BatchOp } from './batch.js';
 import { toQuery, type CallOptions, type Sort, type UserRef } from './common.js';
+import { getInfo } from './info.js';
 import { collectPages, pageSizeFor, type Collected } from './paging.js';
 
 export interface UsersQuery {
@@ -68,6 +72,42 @@ export async function listAllUsers(
   return collectPages((offset, limit) => listUsers(c, { ...q, offset, limit }, opts), q.offset ?? 0, size);
 }
 
+/**
+ * listAllUsers through the client's cache (WORK_TTL_MS; any write of this server to users drops it): for lists
+ * read again and again, such as "everyone active" of find_missing_time.
+ */
+export function listAllUsersCached(
+  c: ActitimeClient,
+  q: UsersQuery = {},
+  opts: CallOptions = {},
+): Promise<Collected<UserList>> {
+  return c.cache.fetch(cacheKey('users', { ...q, all: true }), (signal) => listAllUsers(c, q, { signal }), {
+    ...opts,
+    ttlMs: WORK_TTL_MS,
+  });
+}
+
+/** One page through the client's cache; an empty page is not kept (someone may be adding that user now). */
+export function listUsersCached(
+  c: ActitimeClient,
+  q: UsersQuery = {},
+  opts: CallOptions = {},
+): Promise<UserList> {
+  return c.cache.fetch(cacheKey('users', q), (signal) => listUsers(c, q, { signal }), {
+    ...opts,
+    ttlMs: WORK_TTL_MS,
+    keep: (page) => page.items.length > 0,
+  });
+}
+
+/** A user by numeric id through the client's cache. */
+export function getUserCached(c: ActitimeClient, id: number, opts: CallOptions = {}): Promise<User> {
+  return c.cache.fetch(`users:id:${id}`, (signal) => getUser(c, id, { signal }), {
+    ...opts,
+    ttlMs: WORK_TTL_MS,
+  });
+}
+
 export function getUser(c: ActitimeClient, user: UserRef, opts: CallOptions = {}): Promise<User> {
   return c.request({ method: 'GET', path: ['users', user], schema: UserSchema, signal: opts.signal });
 }
@@ -92,6 +132,110 @@ export function getSchedule(
     schema: ScheduleSchema,
     signal: opts.signal,
   });
+}
+
+function scheduleKey(user: number, dateFrom: string, dateTo: string): string {
+  return `users:schedule:${user}:${dateFrom}:${dateTo}`;
+}
+
+/**
+ * Schedules of many users for one range, cached for SCHEDULE_TTL_MS (a write of this server to a user drops
+ * them). The ones not cached are read together: one GET for a single user, otherwise GET operations in POST
+ * /batch (docs/actitime-model.md §2.14), every operation still one request of the rate limit, in chunks the
+ * limiter sends side by side. Each user's answer is a Schedule or the error of its operation; a batch that
+ * fails as a whole gives every user of its chunk that error.
+ */
+export function getSchedulesSettled(
+  c: ActitimeClient,
+  userIds: readonly number[],
+  dateFrom: string,
+  dateTo: string,
+  opts: CallOptions = {},
+): Promise<Map<number, Schedule | ActitimeError>> {
+  return readSchedules(c, userIds, dateFrom, dateTo, opts, false);
+}
+
+/**
+ * Like getSchedulesSettled, but a failure fails the whole read as soon as its answer comes (the first in the
+ * order of `userIds` within a chunk): the call then ends, and its chunks still queued are never sent.
+ */
+export async function getSchedules(
+  c: ActitimeClient,
+  userIds: readonly number[],
+  dateFrom: string,
+  dateTo: string,
+  opts: CallOptions = {},
+): Promise<Map<number, Schedule>> {
+  return (await readSchedules(c, userIds, dateFrom, dateTo, opts, true)) as Map<number, Schedule>;
+}
+
+async function readSchedules(
+  c: ActitimeClient,
+  userIds: readonly number[],
+  dateFrom: string,
+  dateTo: string,
+  opts: CallOptions,
+  failFast: boolean,
+): Promise<Map<number, Schedule | ActitimeError>> {
+  const found = new Map<number, Schedule | ActitimeError>();
+  const missing: number[] = [];
+  for (const id of new Set(userIds)) {
+    const hit = c.cache.peek<Schedule>(scheduleKey(id, dateFrom, dateTo));
+    if (hit) found.set(id, hit);
+    else missing.push(id);
+  }
+  const keep = (id: number, s: Schedule): void => {
+    c.cache.put(scheduleKey(id, dateFrom, dateTo), s, SCHEDULE_TTL_MS);
+    found.set(id, s);
+  };
+  const fail = (id: number, err: unknown): void => {
+    if (failFast || !(err instanceof ActitimeError)) throw err;
+    found.set(id, err);
+  };
+  if (missing.length === 1) {
+    const id = missing[0]!;
+    try {
+      keep(id, await getSchedule(c, id, dateFrom, dateTo, opts));
+    } catch (err) {
+      fail(id, err);
+    }
+  } else if (missing.length > 1) {
+    const info = await getInfo(c, opts);
+    const { perSecond, perMinute } = c.config.limits;
+    const size = Math.max(1, Math.min(info.limits.maxBatchSize, perSecond, perMinute));
+    const chunks: number[][] = [];
+    for (let i = 0; i < missing.length; i += size) chunks.push(missing.slice(i, i + size));
+    await Promise.all(
+      chunks.map(async (ids) => {
+        const ops: BatchOp[] = ids.map((id) => ({
+          method: 'GET',
+          path: ['users', id, 'schedule'],
+          query: { dateFrom, dateTo },
+        }));
+        let outcomes;
+        try {
+          outcomes = await runBatch(c, ops, opts);
+        } catch (err) {
+          for (const id of ids) fail(id, err);
+          return;
+        }
+        ids.forEach((id, i) => {
+          const o = outcomes[i];
+          if (!o || o.status < 200 || o.status >= 300) {
+            fail(id, o?.error ?? new UnexpectedResponseError('batch_length', 'length'));
+            return;
+          }
+          const parsed = ScheduleSchema.safeParse(o.body);
+          if (parsed.success) keep(id, parsed.data);
+          else fail(id, new UnexpectedResponseError('schema', 'schedule'));
+        });
+      }),
+    );
+  }
+  // In the order asked.
+  const out = new Map<number, Schedule | ActitimeError>();
+  for (const id of userIds) out.set(id, found.get(id)!);
+  return out;
 }
 
 export function createUser(c: ActitimeClient, body: UserCreate, opts: CallOptions = {}): Promise<User> {

@@ -7,7 +7,7 @@
  * time it may read and, with Modify & Approve, change. For a regular user it is empty, which is refused rather
  * than read as "no filter".
  */
-import { listAllUsers } from '../../actitime/resources/users.js';
+import { listAllUsersCached } from '../../actitime/resources/users.js';
 import type { User } from '../../actitime/schemas.js';
 import { ToolError } from '../errors.js';
 import { resolveDepartment } from './reference-lists.js';
@@ -17,7 +17,7 @@ import { isTeamRef, resolveUser, type ResolveUserOptions } from './user.js';
 /** The active users this account sees, the caller excepted. */
 export async function myTeam(r: Resolver, field: string): Promise<User[]> {
   const me = await resolveUser(r, 'me');
-  const all = await listAllUsers(r.client, { active: true }, requestOptions(r));
+  const all = await listAllUsersCached(r.client, { active: true }, requestOptions(r));
   const team = all.items.filter((u) => u.id !== me.id);
   if (team.length === 0) {
     throw new ToolError(
@@ -48,7 +48,7 @@ export async function resolveUserEntry(
     if (!(err instanceof ToolError) || err.kind !== 'not_found' || typeof ref !== 'string') throw err;
     const department = await resolveDepartment(r, ref, { field: options.field }).catch(() => undefined);
     if (department === undefined) throw err;
-    const members = await listAllUsers(
+    const members = await listAllUsersCached(
       r.client,
       { department: department.id, active: true },
       requestOptions(r),
@@ -67,11 +67,19 @@ export async function resolveUserEntry(
   }
 }
 
-/** A users list with groups expanded, each person once, in the order first named. */
+/**
+ * A users list with groups expanded, each person once, in the order first named. The entries are looked up
+ * together (one round trip for a list of names, not one per name); when several fail, the first in the list is
+ * the error shown.
+ */
 export async function resolveUserList(r: Resolver, refs: readonly Ref[], field = 'users'): Promise<User[]> {
+  const settled = await Promise.allSettled(
+    refs.map((ref, i) => resolveUserEntry(r, ref, { field: `${field}[${i}]` })),
+  );
   const out = new Map<number, User>();
-  for (const [i, ref] of refs.entries()) {
-    for (const u of await resolveUserEntry(r, ref, { field: `${field}[${i}]` })) out.set(u.id, u);
+  for (const s of settled) {
+    if (s.status === 'rejected') throw s.reason;
+    for (const u of s.value) out.set(u.id, u);
   }
   return [...out.values()];
 }

@@ -1,11 +1,12 @@
 /**
  * Users by id, username, full name or all words of it; `'me'` is the caller. The user list is searched with the
  * API's `username` and `name` filters, except on a server whose `name` filter matches whole names only (see
- * nameSearch below).
+ * nameSearch below). Lookups by id, username and name come from the client's cache when it holds them
+ * (src/actitime/cache.ts: WORK_TTL_MS, dropped by any write of this server to users).
  */
 import type { ActitimeClient } from '../../actitime/client.js';
 import { pageSizeFor } from '../../actitime/resources/paging.js';
-import { getUser, listUsers } from '../../actitime/resources/users.js';
+import { getUser, getUserCached, listUsers, listUsersCached } from '../../actitime/resources/users.js';
 import type { User } from '../../actitime/schemas.js';
 import { ToolError } from '../errors.js';
 import { allWords, normaliseName } from '../names.js';
@@ -60,18 +61,18 @@ export async function resolveUser(
     });
   }
   const parsed = parseRef(ref, field);
-  const byId = await loadById(ref, parsed, 'user', field, (id) => getUser(r.client, id, opts));
+  const byId = await loadById(ref, parsed, 'user', field, (id) => getUserCached(r.client, id, opts));
   if (byId) return byId;
   const query = parsed.text;
   const active = options.activeOnly ? true : undefined;
-  const byUsername = await listUsers(r.client, { username: query, active, limit: 2 }, opts);
+  const byUsername = await listUsersCached(r.client, { username: query, active, limit: 2 }, opts);
   // Callers without Manage Accounts & Permissions do not see usernames: trust the server's exact match then.
   const exactLogin = byUsername.items.filter(
     (u) => u.username == null || normaliseName(u.username) === normaliseName(query),
   );
   if (exactLogin.length === 1 && byUsername.items.length === 1) return exactLogin[0]!;
 
-  const page = await listUsers(
+  const page = await listUsersCached(
     r.client,
     { name: query, active, limit: LOOKUP_LIMIT, sort: 'lastName' },
     opts,
