@@ -225,14 +225,13 @@ export async function planLogTime(
   const first = sorted[0]!;
   const last = sorted[sorted.length - 1]!;
   const ws = ctx.calendar.weekStart;
+  const weekFrom = weekStartOf(first, ws);
+  const weekTo = addDays(weekStartOf(last, ws), 6);
   const [time, leave, schedules, tasks] = await Promise.all([
-    listAllTimetrack(
-      ctx.client,
-      { dateFrom: weekStartOf(first, ws), dateTo: addDays(weekStartOf(last, ws), 6), userIds },
-      call,
-    ),
+    listAllTimetrack(ctx.client, { dateFrom: weekFrom, dateTo: weekTo, userIds }, call),
     listAllLeavetime(ctx.client, { dateFrom: first, dateTo: last, userIds }, call),
-    getSchedulesSettled(ctx.client, userIds, first, last, call).catch(
+    // Whole weeks too: the next call writing another day of the same week finds the schedule cached.
+    getSchedulesSettled(ctx.client, userIds, weekFrom, weekTo, call).catch(
       () => new Map<number, Schedule | ActitimeError>(),
     ),
     early ?? named!,
