@@ -25,7 +25,8 @@ Usage:
   actitime-mcp [serve] [--demo] [--demo-user NAME] [--read-only] [--toolsets LIST]
   actitime-mcp [serve] --http [--port N] [--host H] [--allow-remote] [...]   MCP over Streamable HTTP
   actitime-mcp tools [--all] [--read-only] [--toolsets LIST]   print the tools as JSON
-  actitime-mcp simulator [--port N] [--today YYYY-MM-DD] [--seed demo|empty] [--quirks a,b|all]
+  actitime-mcp simulator [--port N] [--today YYYY-MM-DD] [--seed demo|empty|team:N] [--quirks a,b|all]
+                        [--latency MS] [--jitter MS]
   ${DOCTOR_USAGE}
   actitime-mcp --help | --version
 
