@@ -189,13 +189,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     // Simulated latency (latency.ts): the request is handled now, its answer leaves this long after arrival.
     const dueAt = record.arrivedAt + latency.next();
     let held: Promise<void> | undefined;
-    const waitForDue = (): Promise<void> =>
-      (held ??= holdUntil(dueAt, aborted.signal).then(() => {
-        if (!aborted.signal.aborted) record.answeredAt = performance.now();
-      }));
+    const waitForDue = (): Promise<void> => (held ??= holdUntil(dueAt, aborted.signal));
     const reply = async (outcome: Outcome, headers?: Record<string, string>): Promise<void> => {
       await waitForDue();
       if (aborted.signal.aborted) return;
+      // When the answer leaves, after the latency and any fault's own delay (a fault that answers by itself
+      // leaves only finishedAt).
+      record.answeredAt = performance.now();
       sendOutcome(res, outcome, headers);
     };
 

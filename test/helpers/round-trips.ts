@@ -6,6 +6,7 @@
  * of the longest chain of requests where each arrived after the previous one had been answered: the
  * sequential waves on the call's critical path. Batch sub-operations are not requests of their own.
  */
+import { criticalPath } from '../../src/simulator/round-trips.js';
 import type { RecordedRequest } from '../../src/simulator/types.js';
 import type { SimulatorHandle } from './simulator.js';
 
@@ -26,19 +27,9 @@ export function rateUnits(log: readonly RecordedRequest[]): number {
   return log.filter((r) => !(r.batchOf === undefined && batches.has(r.seq))).length;
 }
 
-/** Longest chain of requests each arriving after the one before it was answered. */
+/** Longest chain of requests each arriving after the one before it was answered (src/simulator/round-trips.ts). */
 export function roundTrips(log: readonly RecordedRequest[]): number {
-  const reqs = httpRequests(log).sort((a, b) => a.arrivedAt - b.arrivedAt);
-  const depth: number[] = [];
-  reqs.forEach((r, i) => {
-    let d = 1;
-    for (let j = 0; j < i; j++) {
-      const prev = reqs[j]!;
-      if (prev.finishedAt !== undefined && prev.finishedAt <= r.arrivedAt) d = Math.max(d, depth[j]! + 1);
-    }
-    depth.push(d);
-  });
-  return Math.max(0, ...depth);
+  return criticalPath(log).roundTrips;
 }
 
 /** `GET /tasks/96` style lines, for failure messages. */
