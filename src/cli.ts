@@ -9,8 +9,18 @@ import { parseArgs } from 'node:util';
 import { ActitimeClient } from './actitime/client.js';
 import { ConfigError } from './actitime/errors.js';
 import { DOCTOR_USAGE, DoctorUsageError } from './doctor/usage.js';
-import { completeConfig, describe, parseSettings, VERSION, type CliFlags } from './config.js';
+import {
+  completeConfig,
+  describe,
+  hasActitimeUrl,
+  httpSettingsFromEnv,
+  parseSettings,
+  VERSION,
+  type CliFlags,
+} from './config.js';
+import { helpText } from './help.js';
 import { logger, redact } from './logger.js';
+import { logLevelFromEnv, parseArgsOptions } from './settings-schema.js';
 import { buildServer } from './server.js';
 import type { SimulatorHandle } from './simulator/server.js';
 import { annotationsOf, strictInput } from './tools/define.js';
@@ -19,52 +29,16 @@ import { ALL_TOOLS, selectTools } from './tools/registry.js';
 import { serveStdio } from './transports/stdio.js';
 import type { HttpServerOptions } from './transports/http.js';
 
-const HELP = `actitime-mcp ${VERSION}: MCP server for actiTIME (REST API v1)
-
-Usage:
-  actitime-mcp [serve] [--demo] [--demo-user NAME] [--read-only] [--toolsets LIST]
-  actitime-mcp [serve] --http [--port N] [--host H] [--allow-remote] [...]   MCP over Streamable HTTP
-  actitime-mcp tools [--all] [--read-only] [--toolsets LIST]   print the tools as JSON
-  actitime-mcp simulator [--port N] [--today YYYY-MM-DD] [--seed demo|empty|team:N] [--quirks a,b|all]
-                        [--latency MS] [--jitter MS]
-  ${DOCTOR_USAGE}
-  actitime-mcp --help | --version
-
-Environment:
-  ACTITIME_URL, ACTITIME_USERNAME, ACTITIME_PASSWORD   your actiTIME (https://…); without ACTITIME_URL the
-                                                      embedded demo actiTIME is served
-  ACTITIME_TOOLSETS       comma list of time, leave, work, users, reference, workflow, admin, or all
-  ACTITIME_READ_ONLY      true: offer only tools that change nothing
-  ACTITIME_TOOLS, ACTITIME_EXCLUDE_TOOLS   allow / deny tools by name
-  ACTITIME_LOG_LEVEL      debug, info, warn (default info), error, silent; logs go to stderr
-  ACTITIME_ALLOW_INSECURE=1   permit http:// to a non-local host (sends the password in clear text)
-  ACTITIME_MCP_HTTP_TOKEN     --http: bearer token clients must send (16+ characters); without it a
-                              random one is generated and printed on stderr (loopback only)
-  ACTITIME_MCP_HTTP_ALLOWED_ORIGINS, ACTITIME_MCP_HTTP_ALLOWED_HOSTS   --http: browser origins and Host
-                              names accepted besides loopback ones (comma lists)
-
-doctor checks, in about 18 paced read-only requests, every assumption the client makes about your actiTIME
-(sign-in, zone, rate headers, optional endpoints, name search, permissions per toolset): each line ok,
-degraded (what the server will do instead) or fail (the fix); exit 0 when nothing fails. --write-probe also
-sets one cell of your own timesheet (TASK on --date) and puts it back exactly.
-
---http serves http://127.0.0.1:8765/mcp (--port 0 = any free port). --host with a non-loopback address
-needs --allow-remote and ACTITIME_MCP_HTTP_TOKEN.
+/** For a person who started the server by hand (stdin is a terminal): what it is waiting for. */
+const PERSON_GUIDE = `actitime-mcp: this is an MCP server; it now waits for MCP protocol (JSON-RPC) on stdin, so typing here
+  does nothing useful. Let an MCP client start it instead, e.g. in its configuration:
+    { "command": "node", "args": ["${process.argv[1] ?? '/path/to/actitime-mcp/dist/cli.js'}"] }
+  add "env": { "ACTITIME_URL": …, "ACTITIME_USERNAME": …, "ACTITIME_PASSWORD": … } for your actiTIME.
+  Try it by hand: actitime-mcp tools (the tool list), actitime-mcp doctor (checks your actiTIME),
+  actitime-mcp --help (every setting). Ctrl-D or Ctrl-C ends it.
 `;
 
-const SERVE_OPTIONS = {
-  demo: { type: 'boolean' },
-  'demo-user': { type: 'string' },
-  'read-only': { type: 'boolean' },
-  toolsets: { type: 'string' },
-  http: { type: 'boolean' },
-  port: { type: 'string' },
-  host: { type: 'string' },
-  'allow-remote': { type: 'boolean' },
-  all: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const;
+const SERVE_OPTIONS = parseArgsOptions();
 
 class UsageError extends Error {}
 
@@ -75,6 +49,7 @@ function fail(message: string, code: number): never {
 }
 
 async function main(argv: string[]): Promise<void> {
+  logger.level = logLevelFromEnv(process.env);
   // The simulator, the doctor and the HTTP transport are loaded only by the commands that use them, so a stdio
   // server starts with none of them in memory (issue 12: start-up and idle RSS against a bare SDK server).
   if (argv[0] === 'simulator') {
@@ -91,7 +66,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    process.stdout.write(HELP);
+    process.stdout.write(helpText(VERSION));
     return;
   }
   if (values.version) {
@@ -182,7 +157,7 @@ async function serve(flags: CliFlags, http?: Partial<HttpServerOptions>): Promis
   }
   if (sim) {
     process.stderr.write(
-      `actitime-mcp: ${process.env.ACTITIME_URL?.trim() ? '--demo given' : 'no ACTITIME_URL configured'} — ` +
+      `actitime-mcp: ${hasActitimeUrl(process.env) ? '--demo given' : 'no ACTITIME_URL configured'} — ` +
         `serving the embedded demo actiTIME at ${sim.baseUrl} as ${settings.demoUser}\n`,
     );
   }
@@ -197,8 +172,8 @@ async function serve(flags: CliFlags, http?: Partial<HttpServerOptions>): Promis
     // Every session gets its own McpServer; all share this client and its rate budget.
     const ctx = { client, config, logger };
     try {
-      const { httpOptionsFromEnv, serveHttp } = await import('./transports/http.js');
-      await serveHttp(() => ctx, { logger, ...httpOptionsFromEnv(process.env), ...http, onShutdown });
+      const { serveHttp } = await import('./transports/http.js');
+      await serveHttp(() => ctx, { logger, ...httpSettingsFromEnv(process.env), ...http, onShutdown });
     } catch (err) {
       await onShutdown();
       throw err;
@@ -206,6 +181,7 @@ async function serve(flags: CliFlags, http?: Partial<HttpServerOptions>): Promis
     return;
   }
   const server = buildServer({ client, config, logger });
+  if (process.stdin.isTTY) process.stderr.write(PERSON_GUIDE);
   await serveStdio(server, { logger, onShutdown });
 }
 

@@ -6,26 +6,19 @@
  * completed once the simulator listens (completeConfig).
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 
-import { clientConfigFromEnv, describeClientConfig, type ResolvedClientConfig } from './actitime/config.js';
+import {
+  describeClientConfig,
+  resolveClientConfig,
+  type ClientConfig,
+  type ResolvedClientConfig,
+} from './actitime/config.js';
 import { ConfigError } from './actitime/errors.js';
-import { parseLogLevel, type LogLevel } from './logger.js';
-import { DEFAULT_TOOLSETS, TOOL_NAME, TOOLSETS, type Toolset } from './tools/toolsets.js';
+import type { LogLevel } from './logger.js';
+import { DEMO_USERS, readEnv, type ConfirmPolicy, type Env, type EnvValues } from './settings-schema.js';
+import type { Toolset } from './tools/toolsets.js';
 
-export type Env = Record<string, string | undefined>;
-
-/** Seeded simulator users (src/simulator/seed.ts). rgray is disabled and nnew not yet hired: both get 401. */
-export const DEMO_USERS = [
-  'admin',
-  'manager',
-  'trainee',
-  'jsmith',
-  'akowalski',
-  'pwhite',
-  'rgray',
-  'nnew',
-] as const;
+export { DEMO_USERS, type ConfirmPolicy, type Env } from './settings-schema.js';
 
 /** The seed's password for a demo user: the admin's is `manager`, everyone else's is the username. */
 export function demoPassword(username: string): string {
@@ -60,116 +53,109 @@ export interface ServerConfig extends ServerSettings {
   client: ResolvedClientConfig;
 }
 
-const nameList = (setting: string) =>
-  z
-    .string()
-    .optional()
-    .transform((raw) =>
-      raw === undefined || raw.trim() === ''
-        ? undefined
-        : raw
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-    )
-    .refine((names) => names === undefined || names.every((n) => TOOL_NAME.test(n)), {
-      message: `${setting} must be a comma-separated list of tool names`,
-    });
-
-const booleanish = (setting: string) =>
-  z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      const v = raw?.trim().toLowerCase();
-      if (v === undefined || v === '' || v === '0' || v === 'false' || v === 'no') return false;
-      if (v === '1' || v === 'true' || v === 'yes') return true;
-      ctx.addIssue({ code: 'custom', message: `${setting} must be true or false` });
-      return z.NEVER;
-    });
-
-const SettingsSchema = z.object({
-  ACTITIME_TOOLSETS: z
-    .string()
-    .optional()
-    .transform((raw, ctx): Toolset[] => {
-      if (raw === undefined || raw.trim() === '') return [...DEFAULT_TOOLSETS];
-      const names = raw
-        .split(',')
-        .map((s) => s.trim().toLowerCase())
-        .filter(Boolean);
-      if (names.includes('all')) return [...TOOLSETS];
-      const unknown = names.filter((n) => !(TOOLSETS as readonly string[]).includes(n));
-      if (unknown.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `ACTITIME_TOOLSETS names unknown toolset(s) ${unknown.slice(0, 5).join(', ')}; choose from ${TOOLSETS.join(', ')} or all`,
-        });
-        return z.NEVER;
-      }
-      return TOOLSETS.filter((t) => names.includes(t));
-    }),
-  ACTITIME_READ_ONLY: booleanish('ACTITIME_READ_ONLY'),
-  ACTITIME_TOOLS: nameList('ACTITIME_TOOLS'),
-  ACTITIME_EXCLUDE_TOOLS: nameList('ACTITIME_EXCLUDE_TOOLS'),
-  ACTITIME_LOG_LEVEL: z
-    .string()
-    .optional()
-    .refine(
-      (v) => v === undefined || v.trim() === '' || parseLogLevel(v, 'silent') === v.trim().toLowerCase(),
-      {
-        message: 'ACTITIME_LOG_LEVEL must be debug, info, warn, error or silent',
-      },
-    ),
-  ACTITIME_DEMO_USER: z.string().optional(),
-  ACTITIME_CONFIRM: z
-    .string()
-    .optional()
-    .transform((raw, ctx): ConfirmPolicy => {
-      const v = raw?.trim().toLowerCase() || 'destructive';
-      if (v === 'destructive' || v === 'writes' || v === 'never') return v;
-      ctx.addIssue({ code: 'custom', message: 'ACTITIME_CONFIRM must be destructive, writes or never' });
-      return z.NEVER;
-    }),
-  ACTITIME_JOURNAL: z.string().optional(),
-});
-
-/**
- * Which changes ask the user first (issue 10): `destructive` (default) deletes and lowering or clearing logged
- * time; `writes` every change; `never` nothing, for trusted pipelines that confirm on their own.
- */
-export type ConfirmPolicy = 'destructive' | 'writes' | 'never';
+/** The server settings of src/settings-schema.ts (the client's are read by clientConfigFromEnv). */
+const SERVER_SETTINGS = [
+  'actitimeUrl',
+  'toolsets',
+  'readOnly',
+  'toolAllowList',
+  'toolDenyList',
+  'logLevel',
+  'demoUser',
+  'confirmPolicy',
+  'journalFile',
+] as const;
 
 /** Validates everything that does not depend on the actiTIME client; throws ConfigError. */
 export function parseSettings(env: Env, flags: CliFlags = {}): ServerSettings {
   const merged: Env = { ...env };
   if (flags.toolsets !== undefined) merged.ACTITIME_TOOLSETS = flags.toolsets;
   if (flags.readOnly) merged.ACTITIME_READ_ONLY = 'true';
-  const parsed = SettingsSchema.safeParse(merged);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const setting = String(issue?.path[0] ?? 'configuration');
-    throw new ConfigError(
-      issue?.message.startsWith(setting) ? issue.message : `${setting}: ${issue?.message}`,
-      setting,
-    );
-  }
-  const s = parsed.data;
-  const demoUser = (flags.demoUser ?? s.ACTITIME_DEMO_USER ?? 'admin').trim();
+  const s = readEnv(merged, SERVER_SETTINGS);
+  const demoUser = (flags.demoUser ?? s.demoUser ?? 'admin').trim();
   if (!(DEMO_USERS as readonly string[]).includes(demoUser)) {
     throw new ConfigError(`--demo-user must be one of ${DEMO_USERS.join(', ')}`, '--demo-user');
   }
-  const demo = flags.demo === true || (env.ACTITIME_URL ?? '').trim() === '';
+  const demo = flags.demo === true || (s.actitimeUrl ?? '').trim() === '';
   return {
     demo,
     demoUser,
-    toolsets: s.ACTITIME_TOOLSETS,
-    readOnly: s.ACTITIME_READ_ONLY,
-    ...(s.ACTITIME_TOOLS === undefined ? {} : { tools: s.ACTITIME_TOOLS }),
-    excludeTools: s.ACTITIME_EXCLUDE_TOOLS ?? [],
-    logLevel: parseLogLevel(s.ACTITIME_LOG_LEVEL, 'info'),
-    confirm: s.ACTITIME_CONFIRM,
-    ...(s.ACTITIME_JOURNAL?.trim() ? { journal: s.ACTITIME_JOURNAL.trim() } : {}),
+    toolsets: s.toolsets,
+    readOnly: s.readOnly,
+    ...(s.toolAllowList === undefined ? {} : { tools: s.toolAllowList }),
+    excludeTools: s.toolDenyList ?? [],
+    logLevel: s.logLevel ?? 'info',
+    confirm: s.confirmPolicy,
+    ...(s.journalFile?.trim() ? { journal: s.journalFile.trim() } : {}),
+  };
+}
+
+/** Whether the environment names an actiTIME (else the demo is served). */
+export function hasActitimeUrl(env: Env): boolean {
+  return (readEnv(env, ['actitimeUrl']).actitimeUrl ?? '').trim() !== '';
+}
+
+const CLIENT_SETTINGS = [
+  'actitimeUrl',
+  'username',
+  'password',
+  'allowInsecure',
+  'attemptTimeoutMs',
+  'deadlineMs',
+  'callMaxRequests',
+  'maxRetries',
+  'maxResponseBytes',
+  'ratePerSecond',
+  'ratePerMinute',
+  'maxConcurrent',
+] as const;
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * The actiTIME client's configuration from the environment (ACTITIME_URL, ACTITIME_USERNAME, ACTITIME_PASSWORD,
+ * ACTITIME_ALLOW_INSECURE and the tuning variables of src/settings-schema.ts), resolved and validated.
+ * `overrides` win over env.
+ */
+export function clientConfigFromEnv(env: Env, overrides: Partial<ClientConfig> = {}): ResolvedClientConfig {
+  const s: EnvValues<(typeof CLIENT_SETTINGS)[number]> = readEnv(env, CLIENT_SETTINGS);
+  const fromEnv: ClientConfig = {
+    baseUrl: s.actitimeUrl ?? '',
+    username: s.username ?? '',
+    password: s.password ?? '',
+    allowInsecure: s.allowInsecure,
+    attemptTimeoutMs: s.attemptTimeoutMs,
+    deadlineMs: s.deadlineMs,
+    callMaxRequests: s.callMaxRequests,
+    maxRetries: s.maxRetries,
+    maxResponseBytes: s.maxResponseBytes,
+    limits: {
+      perSecond: s.ratePerSecond,
+      perMinute: s.ratePerMinute,
+      maxConcurrent: s.maxConcurrent,
+    },
+  };
+  const merged: ClientConfig = {
+    ...stripUndefined(fromEnv),
+    ...stripUndefined(overrides),
+    limits: { ...stripUndefined(fromEnv.limits ?? {}), ...stripUndefined(overrides.limits ?? {}) },
+  } as ClientConfig;
+  return resolveClientConfig(merged);
+}
+
+/** The HTTP transport's settings from the environment; the flags (`--host`, `--port`, …) come from the CLI. */
+export function httpSettingsFromEnv(env: Env): {
+  token?: string;
+  allowedOrigins?: string[];
+  allowedHosts?: string[];
+} {
+  const s = readEnv(env, ['httpToken', 'httpAllowedOrigins', 'httpAllowedHosts']);
+  return {
+    ...(s.httpToken ? { token: s.httpToken } : {}),
+    ...(s.httpAllowedOrigins ? { allowedOrigins: s.httpAllowedOrigins } : {}),
+    ...(s.httpAllowedHosts ? { allowedHosts: s.httpAllowedHosts } : {}),
   };
 }
 

@@ -97,5 +97,8 @@ export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'i
   return v && v in ORDER ? (v as LogLevel) : fallback;
 }
 
-/** Process-wide default; tests and the CLI may replace its level or create their own. */
-export const logger: Logger = createLogger(parseLogLevel(process.env.ACTITIME_LOG_LEVEL));
+/**
+ * Process-wide default at `info`; the CLI sets its level from ACTITIME_LOG_LEVEL (src/settings-schema.ts) before
+ * anything logs, and tests may replace its level or create their own.
+ */
+export const logger: Logger = createLogger('info');

@@ -1,5 +1,6 @@
 /**
- * Client settings: defaults, validation, the environment mapping and the keep-alive connection pool.
+ * Client settings: defaults, validation and the keep-alive connection pool. The environment mapping is
+ * src/config.ts's clientConfigFromEnv (variables declared in src/settings-schema.ts).
  * Every validation failure is a ConfigError naming the setting to fix, in one line, without echoing secrets.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
@@ -217,48 +218,6 @@ export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig 
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function intFromEnv(env: Record<string, string | undefined>, name: string): number | undefined {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number`, name);
-  return Number(raw);
-}
-
-/**
- * Reads ACTITIME_URL, ACTITIME_USERNAME, ACTITIME_PASSWORD, ACTITIME_ALLOW_INSECURE=1 and the optional tuning
- * variables ACTITIME_TIMEOUT_MS, ACTITIME_DEADLINE_MS, ACTITIME_CALL_MAX_REQUESTS, ACTITIME_MAX_RETRIES,
- * ACTITIME_RATE_PER_SECOND,
- * ACTITIME_RATE_PER_MINUTE, ACTITIME_MAX_CONCURRENT, ACTITIME_MAX_RESPONSE_BYTES. `overrides` win over env.
- */
-export function clientConfigFromEnv(
-  env: Record<string, string | undefined> = process.env,
-  overrides: Partial<ClientConfig> = {},
-): ResolvedClientConfig {
-  const insecure = env.ACTITIME_ALLOW_INSECURE?.trim().toLowerCase();
-  const fromEnv: ClientConfig = {
-    baseUrl: env.ACTITIME_URL ?? '',
-    username: env.ACTITIME_USERNAME ?? '',
-    password: env.ACTITIME_PASSWORD ?? '',
-    allowInsecure: insecure === '1' || insecure === 'true' || insecure === 'yes',
-    attemptTimeoutMs: intFromEnv(env, 'ACTITIME_TIMEOUT_MS'),
-    deadlineMs: intFromEnv(env, 'ACTITIME_DEADLINE_MS'),
-    callMaxRequests: intFromEnv(env, 'ACTITIME_CALL_MAX_REQUESTS'),
-    maxRetries: intFromEnv(env, 'ACTITIME_MAX_RETRIES'),
-    maxResponseBytes: intFromEnv(env, 'ACTITIME_MAX_RESPONSE_BYTES'),
-    limits: {
-      perSecond: intFromEnv(env, 'ACTITIME_RATE_PER_SECOND'),
-      perMinute: intFromEnv(env, 'ACTITIME_RATE_PER_MINUTE'),
-      maxConcurrent: intFromEnv(env, 'ACTITIME_MAX_CONCURRENT'),
-    },
-  };
-  const merged: ClientConfig = {
-    ...stripUndefined(fromEnv),
-    ...stripUndefined(overrides),
-    limits: { ...stripUndefined(fromEnv.limits ?? {}), ...stripUndefined(overrides.limits ?? {}) },
-  } as ClientConfig;
-  return resolveClientConfig(merged);
 }
 
 function mask(value: string): string {

@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 
 import { ActitimeClient } from '../actitime/client.js';
-import { completeConfig, parseSettings, type CliFlags, type Env } from '../config.js';
+import { completeConfig, hasActitimeUrl, parseSettings, type CliFlags, type Env } from '../config.js';
 import { isCalendarDate } from '../domain/period.js';
 import { logger } from '../logger.js';
 import { parseQuirks } from '../simulator/quirks.js';
@@ -85,7 +85,7 @@ export async function runDoctorCommand(argv: readonly string[], env: Env): Promi
       ...(writeProbe === undefined ? {} : { writeProbe: { task: writeProbe, date: values.date! } }),
     });
     const stderr = sim
-      ? `actitime-mcp doctor: ${env.ACTITIME_URL?.trim() ? '--demo given' : 'no ACTITIME_URL configured'} — ` +
+      ? `actitime-mcp doctor: ${hasActitimeUrl(env) ? '--demo given' : 'no ACTITIME_URL configured'} — ` +
         `probing the embedded demo actiTIME as ${settings.demoUser}` +
         `${quirks.length > 0 ? ` with quirks ${quirks.join(', ')}` : ''}\n`
       : '';

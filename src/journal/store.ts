@@ -18,6 +18,7 @@ import {
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+import { readEnv, type Env } from '../settings-schema.js';
 import type { JournalChange } from './change.js';
 
 export const JOURNAL_MAX_BYTES = 1_000_000;
@@ -54,15 +55,10 @@ export interface JournalOptions {
  * The journal file for ACTITIME_JOURNAL: undefined when `off`, the given path, or the default under
  * `$XDG_STATE_HOME/actitime-mcp/` (else `~/.local/state/actitime-mcp/`).
  */
-export function journalPath(
-  setting: string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-): string | undefined {
+export function journalPath(setting: string | undefined, env: Env = process.env): string | undefined {
   if (setting !== undefined && setting.toLowerCase() === 'off') return undefined;
   if (setting !== undefined && setting !== '') return setting;
-  const state = env.XDG_STATE_HOME?.trim()
-    ? env.XDG_STATE_HOME
-    : join(env.HOME ?? homedir(), '.local', 'state');
+  const state = readEnv(env, ['stateHome']).stateHome ?? join(homedir(), '.local', 'state');
   return join(state, 'actitime-mcp', JOURNAL_FILE_NAME);
 }
 

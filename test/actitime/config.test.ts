@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inspect } from 'node:util';
 import {
-  clientConfigFromEnv,
   describeClientConfig,
   isLoopbackHost,
   normaliseBaseUrl,
@@ -9,6 +8,7 @@ import {
 } from '../../src/actitime/config.js';
 import { ActitimeClient } from '../../src/actitime/client.js';
 import { ConfigError } from '../../src/actitime/errors.js';
+import { clientConfigFromEnv } from '../../src/config.js';
 
 const env = (over: Record<string, string | undefined> = {}) => ({
   ACTITIME_URL: 'https://online.actitime.com/acme',

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ActitimeClient } from '../../src/actitime/client.js';
-import { clientConfigFromEnv } from '../../src/actitime/config.js';
+import { clientConfigFromEnv } from '../../src/config.js';
 import { runDoctor } from '../../src/doctor/run.js';
 import type { Report } from '../../src/doctor/report.js';
 import { createLogger } from '../../src/logger.js';

@@ -25,8 +25,8 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 
 import { ActitimeClient } from '../../src/actitime/client.js';
-import { clientConfigFromEnv, type ClientConfig } from '../../src/actitime/config.js';
-import { demoPassword, loadConfig, type ServerConfig } from '../../src/config.js';
+import type { ClientConfig } from '../../src/actitime/config.js';
+import { clientConfigFromEnv, demoPassword, loadConfig, type ServerConfig } from '../../src/config.js';
 import { createLogger, type Logger, type LogLevel } from '../../src/logger.js';
 import { buildServer } from '../../src/server.js';
 import type { AnyTool } from '../../src/tools/define.js';
