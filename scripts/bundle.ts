@@ -84,7 +84,8 @@ export function productionPackages(): string[] {
     });
   } catch (error) {
     // npm ls exits 1 over extraneous packages too; the listing on stdout is still whole.
-    out = String((error as { stdout?: unknown }).stdout ?? '');
+    const stdout = (error as { stdout?: unknown }).stdout;
+    out = typeof stdout === 'string' ? stdout : '';
     if (out.trim() === '') throw error;
   }
   const folders = new Set<string>();
@@ -115,7 +116,9 @@ export async function buildBundle(options: { out?: string; keepStage?: string } 
   const out = resolve(options.out ?? DEFAULT_BUNDLE);
   const current = readFileSync(MANIFEST, 'utf8');
   if (current !== (await expectedManifest())) {
-    throw new Error('manifest.json is out of date with the tool registry or package.json: run npm run gen:manifest');
+    throw new Error(
+      'manifest.json is out of date with the tool registry or package.json: run npm run gen:manifest',
+    );
   }
   const stage = options.keepStage
     ? resolve(options.keepStage)
