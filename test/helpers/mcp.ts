@@ -158,7 +158,10 @@ function newestMtime(dir: string): number {
 
 /** Builds dist/ when it is missing or older than any file in src/ or the build settings (once per test file). */
 export function ensureBuilt(): void {
-  const newest = Math.max(newestMtime(join(REPO_ROOT, 'src')), statSync(join(REPO_ROOT, 'tsconfig.build.json')).mtimeMs);
+  const newest = Math.max(
+    newestMtime(join(REPO_ROOT, 'src')),
+    statSync(join(REPO_ROOT, 'tsconfig.build.json')).mtimeMs,
+  );
   if (existsSync(CLI) && statSync(CLI).mtimeMs >= newest) return;
   execFileSync('npm', ['run', '--silent', 'build'], {
     cwd: REPO_ROOT,
