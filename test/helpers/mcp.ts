@@ -156,10 +156,13 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds dist/ when it is missing or older than any file in src/ (once per test file). */
+/** Builds dist/ when it is missing or older than any file in src/ or the build settings (once per test file). */
 export function ensureBuilt(): void {
-  const src = join(REPO_ROOT, 'src');
-  if (existsSync(CLI) && statSync(CLI).mtimeMs >= newestMtime(src)) return;
+  const newest = Math.max(
+    newestMtime(join(REPO_ROOT, 'src')),
+    statSync(join(REPO_ROOT, 'tsconfig.build.json')).mtimeMs,
+  );
+  if (existsSync(CLI) && statSync(CLI).mtimeMs >= newest) return;
   execFileSync('npm', ['run', '--silent', 'build'], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
