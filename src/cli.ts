@@ -23,7 +23,8 @@ const HELP = `actitime-mcp ${VERSION}: MCP server for actiTIME (REST API v1)
 
 Usage:
   actitime-mcp [serve] [--demo] [--demo-user NAME] [--read-only] [--toolsets LIST]
-  actitime-mcp [serve] --http [--port N] [--host H] [--allow-remote] [...]   MCP over Streamable HTTP
+  actitime-mcp [serve] --http [--port N] [--host H] [--allow-remote] [--stateless] [...]   MCP over
+                        Streamable HTTP
   actitime-mcp tools [--all] [--read-only] [--toolsets LIST]   print the tools as JSON
   actitime-mcp simulator [--port N] [--today YYYY-MM-DD] [--seed demo|empty|team:N] [--quirks a,b|all]
                         [--latency MS] [--jitter MS]
@@ -42,6 +43,9 @@ Environment:
                               random one is generated and printed on stderr (loopback only)
   ACTITIME_MCP_HTTP_ALLOWED_ORIGINS, ACTITIME_MCP_HTTP_ALLOWED_HOSTS   --http: browser origins and Host
                               names accepted besides loopback ones (comma lists)
+  ACTITIME_MCP_HTTP_MAX_SESSIONS, ACTITIME_MCP_HTTP_SESSION_IDLE_SECONDS   --http: open sessions at most
+                              (default 64; at the cap the least recently used idle one is closed) and
+                              seconds without a request before a session is closed (default 300)
 
 doctor checks, in about 18 paced read-only requests, every assumption the client makes about your actiTIME
 (sign-in, zone, rate headers, optional endpoints, name search, permissions per toolset): each line ok,
@@ -49,7 +53,8 @@ degraded (what the server will do instead) or fail (the fix); exit 0 when nothin
 sets one cell of your own timesheet (TASK on --date) and puts it back exactly.
 
 --http serves http://127.0.0.1:8765/mcp (--port 0 = any free port). --host with a non-loopback address
-needs --allow-remote and ACTITIME_MCP_HTTP_TOKEN.
+needs --allow-remote and ACTITIME_MCP_HTTP_TOKEN. --stateless keeps no sessions (a fresh server per
+request, no Mcp-Session-Id), so any instance behind a load balancer can answer any request.
 `;
 
 const SERVE_OPTIONS = {
@@ -61,6 +66,7 @@ const SERVE_OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   'allow-remote': { type: 'boolean' },
+  stateless: { type: 'boolean' },
   all: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -110,14 +116,18 @@ async function main(argv: string[]): Promise<void> {
   };
   if (command === 'tools') return printTools(flags, values.all === true);
   if (values.all) throw new UsageError('--all belongs to the tools command');
-  if (!values.http && (values.port !== undefined || values.host !== undefined || values['allow-remote'])) {
-    throw new UsageError('--port, --host and --allow-remote need --http');
+  if (
+    !values.http &&
+    (values.port !== undefined || values.host !== undefined || values['allow-remote'] || values.stateless)
+  ) {
+    throw new UsageError('--port, --host, --allow-remote and --stateless need --http');
   }
   const http: Partial<HttpServerOptions> | undefined = values.http
     ? {
         ...(values.port === undefined ? {} : { port: parsePort(values.port) }),
         ...(values.host === undefined ? {} : { host: values.host }),
         ...(values['allow-remote'] ? { allowRemote: true } : {}),
+        ...(values.stateless ? { stateless: true } : {}),
       }
     : undefined;
   return serve(flags, http);
