@@ -85,14 +85,18 @@ async function main(argv: string[]): Promise<void> {
   };
   if (command === 'tools') return printTools(flags, values.all === true);
   if (values.all) throw new UsageError('--all belongs to the tools command');
-  if (!values.http && (values.port !== undefined || values.host !== undefined || values['allow-remote'])) {
-    throw new UsageError('--port, --host and --allow-remote need --http');
+  if (
+    !values.http &&
+    (values.port !== undefined || values.host !== undefined || values['allow-remote'] || values.stateless)
+  ) {
+    throw new UsageError('--port, --host, --allow-remote and --stateless need --http');
   }
   const http: Partial<HttpServerOptions> | undefined = values.http
     ? {
         ...(values.port === undefined ? {} : { port: parsePort(values.port) }),
         ...(values.host === undefined ? {} : { host: values.host }),
         ...(values['allow-remote'] ? { allowRemote: true } : {}),
+        ...(values.stateless ? { stateless: true } : {}),
       }
     : undefined;
   return serve(flags, http);

@@ -150,12 +150,28 @@ export function httpSettingsFromEnv(env: Env): {
   token?: string;
   allowedOrigins?: string[];
   allowedHosts?: string[];
+  maxSessions?: number;
+  sessionIdleMs?: number;
 } {
-  const s = readEnv(env, ['httpToken', 'httpAllowedOrigins', 'httpAllowedHosts']);
+  const s = readEnv(env, [
+    'httpToken',
+    'httpAllowedOrigins',
+    'httpAllowedHosts',
+    'httpMaxSessions',
+    'httpSessionIdleSeconds',
+  ]);
+  const atLeastOne = (n: number | undefined, name: string): number | undefined => {
+    if (n !== undefined && n < 1) throw new ConfigError(`${name} must be a whole number of at least 1`, name);
+    return n;
+  };
+  const maxSessions = atLeastOne(s.httpMaxSessions, 'ACTITIME_MCP_HTTP_MAX_SESSIONS');
+  const idleSeconds = atLeastOne(s.httpSessionIdleSeconds, 'ACTITIME_MCP_HTTP_SESSION_IDLE_SECONDS');
   return {
     ...(s.httpToken ? { token: s.httpToken } : {}),
     ...(s.httpAllowedOrigins ? { allowedOrigins: s.httpAllowedOrigins } : {}),
     ...(s.httpAllowedHosts ? { allowedHosts: s.httpAllowedHosts } : {}),
+    ...(maxSessions === undefined ? {} : { maxSessions }),
+    ...(idleSeconds === undefined ? {} : { sessionIdleMs: idleSeconds * 1000 }),
   };
 }
 

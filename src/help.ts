@@ -9,7 +9,7 @@ import { settingsHelp } from './settings-schema.js';
 /** The command grammar, one command a line (also printed in the README). */
 export const USAGE_LINES = [
   'actitime-mcp [serve] [--demo] [--demo-user NAME] [--read-only] [--toolsets LIST]',
-  'actitime-mcp [serve] --http [--port N] [--host H] [--allow-remote] [...]   MCP over Streamable HTTP',
+  'actitime-mcp [serve] --http [--port N] [--host H] [--allow-remote] [--stateless] [...]   MCP over Streamable HTTP',
   'actitime-mcp tools [--all] [--read-only] [--toolsets LIST]   print the tools as JSON',
   'actitime-mcp simulator [--port N] [--today YYYY-MM-DD] [--seed demo|empty|team:N] [--quirks a,b|all]',
   '                       [--latency MS] [--jitter MS]   (simulator --help lists the quirks)',

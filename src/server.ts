@@ -32,6 +32,11 @@ export interface BuildServerOptions {
   tools?: readonly AnyTool[];
   /** Tools offered in addition to the selection (tests, e.g. a tool that throws on purpose). */
   extraTools?: readonly AnyTool[];
+  /**
+   * Confirmation tokens shared with other servers (stateless HTTP: one server per request); default a store
+   * of this server's own.
+   */
+  tokens?: ConfirmTokens;
 }
 
 export function buildServer(ctx: ServerContext, options: BuildServerOptions = {}): McpServer {
@@ -76,7 +81,7 @@ export function buildServer(ctx: ServerContext, options: BuildServerOptions = {}
   }));
 
   const lookups = new SessionLookups(ctx.client);
-  const tokens = new ConfirmTokens(ctx.now ?? Date.now);
+  const tokens = options.tokens ?? new ConfirmTokens(ctx.now ?? Date.now);
   const journal = openJournal(ctx);
 
   /**

@@ -363,6 +363,27 @@ export const SETTINGS = {
     default: 'off',
     description: 'with `--http`: permit binding a non-loopback interface',
   } satisfies SettingSpec,
+  stateless: {
+    group: 'http',
+    flag: '--stateless',
+    type: 'flag',
+    default: 'off',
+    description:
+      'with `--http`: no sessions (a fresh server per request, no `Mcp-Session-Id`), so any replica behind a load balancer answers any request',
+  } satisfies SettingSpec,
+  httpMaxSessions: fromEnv('ACTITIME_MCP_HTTP_MAX_SESSIONS', wholeNumber, {
+    group: 'http',
+    type: 'count, 1 or more',
+    default: '64',
+    description:
+      'with `--http`: open sessions at most; at the cap the least recently used idle one is closed',
+  }),
+  httpSessionIdleSeconds: fromEnv('ACTITIME_MCP_HTTP_SESSION_IDLE_SECONDS', wholeNumber, {
+    group: 'http',
+    type: 'seconds, 1 or more',
+    default: '300',
+    description: 'with `--http`: a session without a request or an open stream this long is closed',
+  }),
   httpToken: fromEnv('ACTITIME_MCP_HTTP_TOKEN', trimmedText, {
     group: 'http',
     type: 'text, 16+ characters',

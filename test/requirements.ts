@@ -87,6 +87,10 @@ export const REQUIREMENTS: Record<string, string> = {
   'SEC-HT-04': 'no Origin accepted',
   'SEC-HT-05': 'bearer token and sessions',
   'SEC-HT-06': 'body size cap',
+  'SEC-HT-07':
+    'sessions never lock out: LRU idle session closed at the cap (404 after), busy ones kept, 503 only when all busy, idle expiry',
+  'SEC-HT-08':
+    'stateless mode: no session ids, any instance answers any request, same Host/Origin/token checks',
   'SEC-PL-01':
     'dryRun returns a planToken; confirm applies exactly the planned cells through one POST /batch',
   'SEC-PL-02': 'a cell changed between plan and apply is a conflict (current vs expected), not written',

@@ -2,6 +2,17 @@
  * MCP over Streamable HTTP (opt-in; stdio stays the default). One McpServer per MCP session, built by
  * buildServer from a context the caller supplies; the SDK's StreamableHTTPServerTransport speaks the protocol.
  *
+ * Sessions never lock clients out: clients that vanish without DELETE (the Inspector, test runners, crashed
+ * assistants) are closed after `sessionIdleMs` without a request (default 5 minutes), and at the cap the least
+ * recently used idle session (no request in flight) is closed to admit a newcomer; its client's next request
+ * gets 404, on which the spec has it initialize again. Only when every session has a request in flight is a
+ * newcomer refused (503 with Retry-After).
+ *
+ * `stateless` mode (behind a load balancer): no sessions and no Mcp-Session-Id; every POST gets a fresh
+ * server and transport (the SDK's sessionIdGenerator: undefined), so any instance can answer any request.
+ * GET (standalone SSE stream) and DELETE answer 405. The Host, Origin, token and body checks are the same code
+ * in both modes.
+ *
  * Every request passes, in this order (SEC-HT-01…06):
  *   path (/mcp)  →  Host (DNS rebinding)  →  Origin  →  bearer token  →  body cap  →  session.
  * Refusals are JSON-RPC error bodies with `id: null` (the JSON-RPC form of "no id": the request is not
@@ -28,6 +39,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { ConfigError } from '../actitime/errors.js';
 import { registerSecret, type Logger } from '../logger.js';
 import { buildServer, type BuildServerOptions } from '../server.js';
+import { ConfirmTokens } from '../tools/confirm-tokens.js';
 import type { ServerContext } from '../tools/context.js';
 import { gracefulShutdown } from './shutdown.js';
 
@@ -37,8 +49,13 @@ export const DEFAULT_MCP_PATH = '/mcp';
 /** Largest request body read (SEC-HT-06). MCP requests are small; the SDK's own default is 4 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_SESSIONS = 64;
-/** A session whose client vanished without DELETE is closed after this long without a request. */
-export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
+/**
+ * A session whose client vanished without DELETE is closed after this long without a request (an open
+ * standalone SSE stream counts as activity: its client is still listening).
+ */
+export const DEFAULT_SESSION_IDLE_MS = 5 * 60_000;
+/** Seconds a refused newcomer is told to wait (503) when every session has a request in flight. */
+export const SESSIONS_BUSY_RETRY_AFTER_S = 5;
 /** Shortest configured token accepted: anything shorter is guessable. */
 export const MIN_TOKEN_LENGTH = 16;
 
@@ -46,6 +63,8 @@ export const HTTP_ENV = {
   token: 'ACTITIME_MCP_HTTP_TOKEN',
   allowedOrigins: 'ACTITIME_MCP_HTTP_ALLOWED_ORIGINS',
   allowedHosts: 'ACTITIME_MCP_HTTP_ALLOWED_HOSTS',
+  maxSessions: 'ACTITIME_MCP_HTTP_MAX_SESSIONS',
+  sessionIdleSeconds: 'ACTITIME_MCP_HTTP_SESSION_IDLE_SECONDS',
 } as const;
 
 /** Builds the context of one session; sessions may share one ActitimeClient (and its rate budget). */
@@ -71,8 +90,14 @@ export interface HttpServerOptions {
   /** Endpoint path. Default /mcp. */
   path?: string;
   maxBodyBytes?: number;
+  /** Open sessions at most; at the cap the least recently used idle one is closed. Default 64. */
   maxSessions?: number;
+  /** A session without a request for this long is closed. Default 5 minutes. */
   sessionIdleMs?: number;
+  /** No sessions: a fresh server and transport per request, no Mcp-Session-Id (load-balanced deployments). */
+  stateless?: boolean;
+  /** Clock for session idleness (tests). Default Date.now. */
+  now?: () => number;
   /** Passed to buildServer for every session (tests). */
   buildOptions?: BuildServerOptions;
   /** Where the generated token is announced. Default: stderr (never the logger, whose level may hide it). */
@@ -88,16 +113,21 @@ export interface HttpServerHandle {
   /** The bearer token in force (configured or generated). */
   token: string;
   tokenGenerated: boolean;
-  /** Open sessions (diagnostics and tests). */
+  /** Open sessions (diagnostics and tests); always 0 in stateless mode. */
   sessionCount(): number;
+  /** Requests being answered now (a POST's SSE response counts until it ends; GET streams do not). */
+  inFlightCount(): number;
   /** Closes every session, aborts in-flight calls, drops every connection; resolves once the port is free. */
   close(): Promise<void>;
 }
 
-/** The HTTP options the environment can set; flags (`--host`, `--port`, `--allow-remote`) come from the CLI. */
+/**
+ * The HTTP options the environment can set; flags (`--host`, `--port`, `--allow-remote`, `--stateless`) come
+ * from the CLI.
+ */
 export function httpOptionsFromEnv(
   env: Record<string, string | undefined>,
-): Pick<HttpServerOptions, 'token' | 'allowedOrigins' | 'allowedHosts'> {
+): Pick<HttpServerOptions, 'token' | 'allowedOrigins' | 'allowedHosts' | 'maxSessions' | 'sessionIdleMs'> {
   const list = (raw: string | undefined): string[] | undefined => {
     const items = (raw ?? '')
       .split(',')
@@ -108,11 +138,24 @@ export function httpOptionsFromEnv(
   const token = env[HTTP_ENV.token]?.trim();
   const allowedOrigins = list(env[HTTP_ENV.allowedOrigins]);
   const allowedHosts = list(env[HTTP_ENV.allowedHosts]);
+  const maxSessions = positiveInteger(env, HTTP_ENV.maxSessions);
+  const idleSeconds = positiveInteger(env, HTTP_ENV.sessionIdleSeconds);
   return {
     ...(token ? { token } : {}),
     ...(allowedOrigins ? { allowedOrigins } : {}),
     ...(allowedHosts ? { allowedHosts } : {}),
+    ...(maxSessions === undefined ? {} : { maxSessions }),
+    ...(idleSeconds === undefined ? {} : { sessionIdleMs: idleSeconds * 1000 }),
   };
+}
+
+function positiveInteger(env: Record<string, string | undefined>, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) {
+    throw new ConfigError(`${name} must be a whole number of at least 1, not ${quoted(raw)}`, name);
+  }
+  return Number(raw);
 }
 
 // ---- address helpers ---------------------------------------------------------------------------------------
@@ -220,9 +263,12 @@ interface Session {
   id: string;
   transport: StreamableHTTPServerTransport;
   server: McpServer;
+  /** When a request of this session last started or ended (the injected clock). */
   lastSeen: number;
-  /** HTTP requests of this session still open (an SSE stream counts until it ends). */
-  active: number;
+  /** POST and DELETE requests still being answered (a POST's SSE response counts until it ends): busy. */
+  inFlight: number;
+  /** Open standalone SSE streams (GET): the client listens, but nothing is being answered. */
+  streams: number;
 }
 
 export async function startHttpServer(
@@ -236,12 +282,14 @@ export async function startHttpServer(
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
   const sessionIdleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
+  const stateless = options.stateless === true;
+  const now = options.now ?? Date.now;
   const loopback = isLoopbackHost(bindHost);
 
   if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
     throw new ConfigError(`--port must be an integer from 0 to 65535`, '--port');
   }
-  if (!(maxBodyBytes > 0) || !(maxSessions > 0) || !(sessionIdleMs > 0)) {
+  if (!(maxBodyBytes > 0) || !(maxSessions >= 1) || !(sessionIdleMs > 0)) {
     throw new RangeError('maxBodyBytes, maxSessions and sessionIdleMs must be positive');
   }
   if (!endpoint.startsWith('/')) throw new RangeError('path must start with /');
@@ -282,7 +330,18 @@ export async function startHttpServer(
   // A specific non-loopback address is the name remote clients use; a wildcard has none to infer.
   if (!loopback && !isWildcard(bindHost)) extraHosts.add(urlHost(bindHost).toLowerCase());
 
+  /** Open sessions in least-recently-used order: every request moves its session to the end. */
   const sessions = new Map<string, Session>();
+  /** Initialize requests admitted but not yet turned into a session: they hold a place under the cap. */
+  let opening = 0;
+  let inFlight = 0;
+  /** Stateless mode: the servers answering a request now (closed on shutdown). */
+  const statelessServers = new Set<McpServer>();
+  /**
+   * Stateless mode: one store of confirmation tokens for every per-request server, so a planToken issued by
+   * one request can be confirmed by the next one that reaches this instance (not by another instance).
+   */
+  let statelessTokens: ConfirmTokens | undefined;
   const sockets = new Set<Socket>();
   let port = requestedPort;
   let closing = false;
@@ -335,20 +394,57 @@ export async function startHttpServer(
 
   // ---- sessions ----
 
+  /** Marks a session used now and moves it to the most recently used end (only while it is still open). */
+  function touch(session: Session): void {
+    session.lastSeen = now();
+    if (session.id && sessions.get(session.id) === session) {
+      sessions.delete(session.id);
+      sessions.set(session.id, session);
+    }
+  }
+
+  /** The least recently used session with no request in flight, if any. */
+  function evictable(): Session | undefined {
+    for (const s of sessions.values()) if (s.inFlight === 0) return s;
+    return undefined;
+  }
+
   async function openSession(
     req: IncomingMessage,
     res: ServerResponse,
     body: unknown,
     cors: Record<string, string>,
   ): Promise<void> {
-    if (sessions.size >= maxSessions) {
-      logger.warn(`MCP HTTP: refusing a new session, ${maxSessions} already open`);
-      sendError(res, 503, -32000, 'Too many sessions; close one or try again later', {
-        ...cors,
-        'Retry-After': '5',
-      });
-      return;
+    let evicted: Promise<void> | undefined;
+    if (sessions.size + opening >= maxSessions) {
+      const victim = evictable();
+      if (!victim) {
+        logger.warn(`MCP HTTP: refusing a new session, all ${maxSessions} open sessions are busy`);
+        sendError(res, 503, -32000, 'Too many busy sessions; try again later', {
+          ...cors,
+          'Retry-After': String(SESSIONS_BUSY_RETRY_AFTER_S),
+        });
+        return;
+      }
+      // Removed from the map at once (its next request gets 404), so the place is free before any await.
+      evicted = closeSession(victim, 'least recently used idle session, closed to admit a new one');
+      logger.info(`MCP HTTP: ${maxSessions} sessions open; closed the least recently used idle one`);
     }
+    opening += 1;
+    try {
+      await evicted;
+      await createSession(req, res, body, cors);
+    } finally {
+      opening -= 1;
+    }
+  }
+
+  async function createSession(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    cors: Record<string, string>,
+  ): Promise<void> {
     let ctx: ServerContext;
     try {
       ctx = await ctxFactory();
@@ -368,7 +464,7 @@ export async function startHttpServer(
       },
     });
     const server = buildServer(ctx, options.buildOptions);
-    const opened: Session = { id: '', transport, server, lastSeen: Date.now(), active: 0 };
+    const opened: Session = { id: '', transport, server, lastSeen: now(), inFlight: 0, streams: 0 };
     // Set before connect: the SDK chains its own close handling after ours.
     transport.onclose = () => {
       if (opened.id && sessions.get(opened.id) === opened) {
@@ -388,18 +484,27 @@ export async function startHttpServer(
     res: ServerResponse,
     body?: unknown,
   ): Promise<void> {
-    session.lastSeen = Date.now();
-    session.active += 1;
+    const stream = req.method === 'GET';
+    if (stream) session.streams += 1;
+    else {
+      session.inFlight += 1;
+      inFlight += 1;
+    }
+    touch(session);
     res.once('close', () => {
-      session.active -= 1;
-      session.lastSeen = Date.now();
+      if (stream) session.streams -= 1;
+      else {
+        session.inFlight -= 1;
+        inFlight -= 1;
+      }
+      touch(session);
     });
     await session.transport.handleRequest(req, res, body);
   }
 
   async function closeSession(session: Session, why: string): Promise<void> {
     logger.debug(`MCP HTTP session closing: ${why}`);
-    sessions.delete(session.id);
+    if (sessions.get(session.id) === session) sessions.delete(session.id);
     try {
       await session.server.close();
     } catch (err) {
@@ -407,11 +512,51 @@ export async function startHttpServer(
     }
   }
 
+  /** Stateless mode: a fresh server and transport answer this one request and are closed after it. */
+  async function handleStateless(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    cors: Record<string, string>,
+  ): Promise<void> {
+    if (req.method !== 'POST') {
+      return sendError(res, 405, -32000, 'Method not allowed: this server is stateless (POST only)', {
+        ...cors,
+        Allow: 'POST, OPTIONS',
+      });
+    }
+    let ctx: ServerContext;
+    try {
+      ctx = await ctxFactory();
+    } catch (err) {
+      logger.error(`MCP HTTP: cannot serve a request: ${err instanceof Error ? err.message : String(err)}`);
+      sendError(res, 500, -32603, 'Internal error: cannot serve the request', cors);
+      return;
+    }
+    if (closing) return sendError(res, 503, -32000, 'Server shutting down', { Connection: 'close' });
+    statelessTokens ??= new ConfirmTokens(ctx.now ?? Date.now);
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      maxRequestBodySize: maxBodyBytes,
+    });
+    const server = buildServer(ctx, { ...options.buildOptions, tokens: statelessTokens });
+    statelessServers.add(server);
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      statelessServers.delete(server);
+      // Closing the server closes its transport and aborts whatever the request still had running.
+      server.close().catch(() => undefined);
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
   const sweeper = setInterval(
     () => {
-      const cutoff = Date.now() - sessionIdleMs;
+      const cutoff = now() - sessionIdleMs;
       for (const s of [...sessions.values()]) {
-        if (s.active === 0 && s.lastSeen < cutoff) void closeSession(s, 'idle');
+        if (s.inFlight === 0 && s.streams === 0 && s.lastSeen <= cutoff) void closeSession(s, 'idle');
       }
     },
     Math.max(10, Math.min(60_000, Math.floor(sessionIdleMs / 2))),
@@ -490,6 +635,7 @@ export async function startHttpServer(
     }
     for (const [k, v] of Object.entries(cors)) res.setHeader(k, v);
 
+    if (stateless) return handleStateless(req, res, body, cors);
     const sessionHeader = req.headers['mcp-session-id'];
     const sessionId = Array.isArray(sessionHeader) ? sessionHeader[0] : sessionHeader;
     if (sessionId !== undefined) {
@@ -570,12 +716,16 @@ export async function startHttpServer(
     token,
     tokenGenerated: !configuredToken,
     sessionCount: () => sessions.size,
+    inFlightCount: () => inFlight,
     close: () => {
       closed ??= (async () => {
         closing = true;
         clearInterval(sweeper);
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
-        await Promise.allSettled([...sessions.values()].map((s) => closeSession(s, 'server shutdown')));
+        await Promise.allSettled([
+          ...[...sessions.values()].map((s) => closeSession(s, 'server shutdown')),
+          ...[...statelessServers].map((s) => s.close()),
+        ]);
         http.closeAllConnections();
         for (const socket of sockets) socket.destroy();
         await stopped;

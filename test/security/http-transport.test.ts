@@ -440,12 +440,22 @@ describe('SEC-HT-05 bearer token and sessions', () => {
     ).toEqual({ token: TOKEN, allowedOrigins: ['https://a.example', 'https://b.example'] });
   });
 
-  it('SEC-HT-05 refuses new sessions beyond the cap with 503', async () => {
+  it('SEC-HT-05 SEC-HT-07 admits a new session at the cap by closing the idle one (busy: test/transports)', async () => {
     const handle = await start({ maxSessions: 1 });
+    const first = await raw(handle, 'POST', mcpHeaders(), INIT);
+    expect(first.status).toBe(200);
     expect((await raw(handle, 'POST', mcpHeaders(), INIT)).status).toBe(200);
-    const refused = await raw(handle, 'POST', mcpHeaders(), INIT);
-    expectRefusal(refused, 503);
     expect(handle.sessionCount()).toBe(1);
+    const id = first.headers['mcp-session-id']!;
+    expectRefusal(
+      await raw(
+        handle,
+        'POST',
+        mcpHeaders({ 'mcp-session-id': id }),
+        JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
+      ),
+      404,
+    );
   });
 
   it('SEC-HT-05 closes a session left idle', async () => {
