@@ -77,11 +77,15 @@ export async function expectedManifest(): Promise<string> {
 export function productionPackages(): string[] {
   let out: string;
   try {
-    out = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable', '--loglevel=error'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    out = execFileSync(
+      'npm',
+      ['ls', '--omit=dev', '--all', '--parseable', '--json=false', '--loglevel=error'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
   } catch (error) {
     // npm ls exits 1 over extraneous packages too; the listing on stdout is still whole.
     const stdout = (error as { stdout?: unknown }).stdout;
