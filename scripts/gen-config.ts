@@ -4,17 +4,13 @@
  * `<!-- config:end -->`. `--check` changes nothing and exits 1 when the README differs from what would be
  * generated. `actitime-mcp --help` is generated from the same declarations at run time.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-import * as prettier from 'prettier';
 
 import { USAGE_LINES } from '../src/help.js';
 import { ALL_SETTINGS, GROUP_TITLES, settingLabel, type SettingSpec } from '../src/settings-schema.js';
+import { runSectionCommand, withSection } from './readme-section.js';
 
 export const START = '<!-- config:start -->';
 export const END = '<!-- config:end -->';
-const README = fileURLToPath(new URL('../README.md', import.meta.url));
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
@@ -53,33 +49,14 @@ export function generateSection(): string {
   return out.join('\n');
 }
 
-export async function render(readme: string): Promise<string> {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md needs ${START} … ${END} markers`);
-  const next = readme.slice(0, start) + generateSection() + readme.slice(end + END.length);
-  const options = (await prettier.resolveConfig(README)) ?? {};
-  return prettier.format(next, { ...options, parser: 'markdown', filepath: README });
+export function render(readme: string): Promise<string> {
+  return withSection(readme, START, END, generateSection());
 }
 
-async function main(): Promise<void> {
-  const check = process.argv.includes('--check');
-  const current = readFileSync(README, 'utf8');
-  const next = await render(current);
-  if (check) {
-    if (next !== current) {
-      process.stderr.write('README.md configuration reference is out of date; run `npm run gen:config`\n');
-      process.exit(1);
-    }
-    return;
-  }
-  if (next !== current) writeFileSync(README, next);
-  process.stderr.write(`README.md: ${ALL_SETTINGS.length} settings documented\n`);
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`gen-config: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  });
-}
+runSectionCommand(import.meta.url, {
+  name: 'gen-config',
+  what: 'configuration reference',
+  fix: 'gen:config',
+  render,
+  done: `README.md: ${ALL_SETTINGS.length} settings documented`,
+});

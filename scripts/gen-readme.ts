@@ -3,18 +3,14 @@
  * `--check` changes nothing and exits 1 when the README differs from what would be generated (SEC-TS-04).
  * The output goes through Prettier so `npm run format` never fights it.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-import * as prettier from 'prettier';
 import { z } from 'zod';
 
 import { DEFAULT_TOOLSETS, TOOLSETS, strictInput, type AnyTool } from '../src/tools/define.js';
 import { ALL_TOOLS } from '../src/tools/registry.js';
+import { runSectionCommand, withSection } from './readme-section.js';
 
 export const START = '<!-- tools:start -->';
 export const END = '<!-- tools:end -->';
-const README = fileURLToPath(new URL('../README.md', import.meta.url));
 
 interface JsonSchema {
   type?: string | string[];
@@ -95,33 +91,14 @@ export function generateSection(tools: readonly AnyTool[] = ALL_TOOLS): string {
 }
 
 /** The README with its tool section replaced; throws when the markers are missing. */
-export async function render(readme: string, tools: readonly AnyTool[] = ALL_TOOLS): Promise<string> {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md needs ${START} … ${END} markers`);
-  const next = readme.slice(0, start) + generateSection(tools) + readme.slice(end + END.length);
-  const options = (await prettier.resolveConfig(README)) ?? {};
-  return prettier.format(next, { ...options, parser: 'markdown', filepath: README });
+export function render(readme: string, tools: readonly AnyTool[] = ALL_TOOLS): Promise<string> {
+  return withSection(readme, START, END, generateSection(tools));
 }
 
-async function main(): Promise<void> {
-  const check = process.argv.includes('--check');
-  const current = readFileSync(README, 'utf8');
-  const next = await render(current);
-  if (check) {
-    if (next !== current) {
-      process.stderr.write('README.md tool reference is out of date; run `npm run gen:readme`\n');
-      process.exit(1);
-    }
-    return;
-  }
-  if (next !== current) writeFileSync(README, next);
-  process.stderr.write(`README.md: ${ALL_TOOLS.length} tools documented\n`);
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`gen-readme: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  });
-}
+runSectionCommand(import.meta.url, {
+  name: 'gen-readme',
+  what: 'tool reference',
+  fix: 'gen:readme',
+  render,
+  done: `README.md: ${ALL_TOOLS.length} tools documented`,
+});
