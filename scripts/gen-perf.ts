@@ -19,6 +19,7 @@ import {
   ratio,
   type BenchResults,
   type ScalarRow,
+  toolCells,
   type ToolRow,
 } from '../bench/report.js';
 
@@ -39,10 +40,6 @@ function row(cells: string[]): string {
 
 function table(header: string[], rows: string[][]): string[] {
   return [row(header), row(header.map(() => '---')), ...rows.map(row)];
-}
-
-function fig(ours: number, min: number, digits = 0): string {
-  return `${ours.toFixed(digits)} / ${min.toFixed(digits)} (${fmtRatio(ratio(ours, min))})`;
 }
 
 function num(n: number): string {
@@ -71,14 +68,7 @@ export function generatePerfSection(results: BenchResults): string {
       '',
       ...table(
         ['Tool call', 'Wall ms: ours / min', 'Requests', 'Round trips', 'First call in session', 'Targets'],
-        tools.map((r) => [
-          r.name,
-          fig(r.ours.wallMs, r.minimum.wallMs),
-          fig(r.ours.requests, r.minimum.requests),
-          fig(r.ours.roundTrips, r.minimum.roundTrips),
-          `${r.cold.requests} req, ${r.cold.roundTrips} RT, ${r.cold.wallMs.toFixed(0)} ms`,
-          fmtTargets(r.targets),
-        ]),
+        tools.map(toolCells),
       ),
       '',
     );

@@ -63,6 +63,26 @@ async function launchConfig(extensionPath: string, userConfig: UserConfig) {
   return { command: config.command, args: config.args ?? [], env: config.env ?? {} };
 }
 
+/** The unpacked server started as a host would, from `cwd` outside the repository (nothing resolves from its
+ * node_modules); `stderr()` is what it has written so far. */
+async function connectUnpacked(
+  launch: Awaited<ReturnType<typeof launchConfig>>,
+  cwd: string,
+): Promise<{ client: Client; stderr: () => string }> {
+  const transport = new StdioClientTransport({
+    command: launch.command === 'node' ? process.execPath : launch.command,
+    args: launch.args,
+    env: childEnv(launch.env),
+    cwd,
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const client = new Client({ name: 'bundle-test', version: '1.0.0' });
+  await client.connect(transport);
+  return { client, stderr: () => stderr };
+}
+
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
@@ -194,18 +214,8 @@ describe('the built bundle (npm run bundle)', () => {
       toolsets: 'time,reference',
     });
     expect(launch.args).toEqual([`${unpacked}/dist/cli.js`]);
-    const transport = new StdioClientTransport({
-      command: launch.command === 'node' ? process.execPath : launch.command,
-      args: launch.args,
-      env: childEnv(launch.env),
-      cwd: work, // outside the repository: nothing resolves from its node_modules
-      stderr: 'pipe',
-    });
-    let stderr = '';
-    transport.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    const client = new Client({ name: 'bundle-test', version: '1.0.0' });
+    const { client, stderr } = await connectUnpacked(launch, work);
     try {
-      await client.connect(transport);
       expect(client.getServerVersion()).toMatchObject({ name: 'actitime-mcp', version: manifest.version });
 
       const { tools } = await client.listTools();
@@ -228,23 +238,13 @@ describe('the built bundle (npm run bundle)', () => {
     } finally {
       await client.close();
     }
-    expect(stderr).not.toContain('manager');
+    expect(stderr()).not.toContain('manager');
   });
 
   it('serves the demo when the user leaves the URL empty', async () => {
     const launch = await launchConfig(unpacked, {});
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: launch.args,
-      env: childEnv(launch.env),
-      cwd: work,
-      stderr: 'pipe',
-    });
-    let stderr = '';
-    transport.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    const client = new Client({ name: 'bundle-test', version: '1.0.0' });
+    const { client, stderr } = await connectUnpacked(launch, work);
     try {
-      await client.connect(transport);
       const { tools } = await client.listTools();
       const defaults = selectTools(parseSettings({})).map((t) => t.name);
       expect(tools.map((t) => t.name).sort()).toEqual(defaults.sort());
@@ -256,6 +256,6 @@ describe('the built bundle (npm run bundle)', () => {
     } finally {
       await client.close();
     }
-    expect(stderr).toMatch(/demo/);
+    expect(stderr()).toMatch(/demo/);
   });
 });

@@ -6,22 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 
+import type { LogTimeResult } from '../../src/domain/log-time.js';
+
 import { registeredScenarios, reportScenarios, scenario, TODAY, type Json } from './runner.js';
 import { cell, inProject, leave, logged, ofCustomer, T, U, week, YESTERDAY } from './support.js';
 
-type Entry = {
-  task: string;
-  taskId: number;
-  userId: number;
-  date: string;
-  mode: string;
-  minutes: number;
-  before: number;
-  after?: number;
-  status: string;
-  error?: Json;
-};
-type LogOut = { entries: Entry[]; summary: Record<string, number>; status?: string; planToken?: string };
+/** What log_time and copy_time answer, as the domain types it, plus the tool layer's confirmation fields. */
+type LogOut = LogTimeResult & { status?: string; planToken?: string };
 type Period = { from: string; to: string; timeZone: string; weekStart: number };
 type SummaryRow = Record<string, string | number>;
 type SummaryOut = { period: Period; rows: SummaryRow[]; total: { minutes: number; hm: string } };

@@ -11,11 +11,9 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { request } from 'undici';
 import { z } from 'zod';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { ActitimeClient } from '../../src/actitime/client.js';
 import { ConfigError } from '../../src/actitime/errors.js';
-import { demoPassword, loadConfig, type ServerConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import type { ServerContext } from '../../src/tools/context.js';
 import { defineTool } from '../../src/tools/define.js';
@@ -28,47 +26,19 @@ import {
   type HttpServerHandle,
   type HttpServerOptions,
 } from '../../src/transports/http.js';
-import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
+import { httpWorld, TOKEN } from '../helpers/http-world.js';
+import type { SimulatorHandle } from '../helpers/simulator.js';
 import { isListening, settles, waitFor } from '../helpers/wait.js';
 
-const TOKEN = 'test-token-0123456789abcdef';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 let sim: SimulatorHandle;
-let config: ServerConfig;
 let logs: string[];
 let logger: Logger;
-/** The ActitimeClient of the test running now: fresh per test, so no reference cache carries over. */
-let actitime: ActitimeClient;
-const servers: HttpServerHandle[] = [];
-
-beforeAll(async () => {
-  sim = await startTestSimulator();
-  logs = [];
-  logger = createLogger('debug', (line) => logs.push(line));
-  config = loadConfig({
-    ACTITIME_URL: sim.baseUrl,
-    ACTITIME_USERNAME: 'admin',
-    ACTITIME_PASSWORD: demoPassword('admin'),
-  });
-});
-
-beforeEach(() => {
-  actitime = new ActitimeClient(config.client, { logger });
-});
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-  await actitime.close();
-  sim.faults.clear();
-});
-
-afterAll(async () => {
-  await sim.close();
-});
-
+let servers: HttpServerHandle[];
 /** Every session of a server shares one ActitimeClient (and its rate budget), as the CLI does. */
-const ctxFactory = (): ServerContext => ({ client: actitime, config, logger });
+let ctxFactory: () => ServerContext;
+httpWorld((w) => ({ sim, logs, logger, servers, ctxFactory } = w));
 
 async function start(options: Partial<HttpServerOptions> = {}): Promise<HttpServerHandle> {
   const handle = await startHttpServer(ctxFactory, { logger, port: 0, token: TOKEN, ...options });

@@ -48,30 +48,38 @@ export async function world(
   };
 }
 
-/** Calls a tool, expects success, checks SEC-OUT-05 (schema + identical text) and returns the structured result. */
-export async function ok<T = Record<string, unknown>>(
+type Tool = { name: string; outputSchema: z.ZodType };
+
+/** Calls a tool expecting `isError` as given; checks SEC-OUT-05 (schema + identical text) either way. */
+async function structured<T>(
   c: Connected,
-  tool: { name: string; outputSchema: z.ZodType },
+  tool: Tool,
   args: Record<string, unknown>,
+  isError: boolean,
 ): Promise<T> {
   const result = await c.client.callTool({ name: tool.name, arguments: args });
-  expect(result.isError, textOf(result)).toBeFalsy();
+  expect(result.isError === true, textOf(result)).toBe(isError);
   expect(tool.outputSchema.safeParse(result.structuredContent).success).toBe(true);
   expect(textOf(result)).toBe(JSON.stringify(result.structuredContent));
   return result.structuredContent as T;
 }
 
-/** A write that wrote nothing at all: an error result that still carries the per-entry statuses and errors. */
-export async function refused<T = Record<string, unknown>>(
+/** Calls a tool, expects success and returns the structured result. */
+export function ok<T = Record<string, unknown>>(
   c: Connected,
-  tool: { name: string; outputSchema: z.ZodType },
+  tool: Tool,
   args: Record<string, unknown>,
 ): Promise<T> {
-  const result = await c.client.callTool({ name: tool.name, arguments: args });
-  expect(result.isError, textOf(result)).toBe(true);
-  expect(tool.outputSchema.safeParse(result.structuredContent).success).toBe(true);
-  expect(textOf(result)).toBe(JSON.stringify(result.structuredContent));
-  return result.structuredContent as T;
+  return structured<T>(c, tool, args, false);
+}
+
+/** A write that wrote nothing at all: an error result that still carries the per-entry statuses and errors. */
+export function refused<T = Record<string, unknown>>(
+  c: Connected,
+  tool: Tool,
+  args: Record<string, unknown>,
+): Promise<T> {
+  return structured<T>(c, tool, args, true);
 }
 
 /** Requests that change something (batch sub-operations included, the batch envelope excluded). */

@@ -14,23 +14,11 @@ import { api } from '../helpers/simulator.js';
 import { untilIdle, waitFor } from '../helpers/wait.js';
 import { LOCKED_FROM, TODAY, week } from '../simulator/demo-calendar.js';
 import { ok, refused, world, writesOf, type World } from './time-support.js';
+import type { LogTimeResult } from '../../src/domain/log-time.js';
 import type { TimesheetDay } from '../../src/domain/timesheet.js';
 
-type Entry = {
-  task: string;
-  taskId: number;
-  user: string;
-  userId: number;
-  date: string;
-  mode: string;
-  minutes: number;
-  before: number;
-  after?: number;
-  comment?: string;
-  status: string;
-  error?: { key?: string; kind?: string; message: string; hint?: string; status?: number };
-};
-type LogOut = { entries: Entry[]; summary: Record<string, number>; timeZone: string; dryRun?: boolean };
+/** What log_time answers, as the domain types it. */
+type LogOut = LogTimeResult;
 type Sheet = {
   user: { id: number; name: string };
   period: { from: string; to: string; timeZone: string; weekStart: number };

@@ -12,11 +12,9 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { request } from 'undici';
 import { z } from 'zod';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { ActitimeClient } from '../../src/actitime/client.js';
-import { demoPassword, loadConfig, type ServerConfig } from '../../src/config.js';
-import { createLogger, type Logger } from '../../src/logger.js';
+import type { Logger } from '../../src/logger.js';
 import type { ServerContext } from '../../src/tools/context.js';
 import { defineTool } from '../../src/tools/define.js';
 import {
@@ -27,17 +25,13 @@ import {
   type HttpServerHandle,
   type HttpServerOptions,
 } from '../../src/transports/http.js';
-import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
+import { httpWorld, TOKEN } from '../helpers/http-world.js';
 import { waitFor } from '../helpers/wait.js';
 
-const TOKEN = 'test-token-0123456789abcdef';
-
-let sim: SimulatorHandle;
-let config: ServerConfig;
 let logs: string[];
 let logger: Logger;
-let actitime: ActitimeClient;
-const servers: HttpServerHandle[] = [];
+let servers: HttpServerHandle[];
+let ctxFactory: () => ServerContext;
 const clients: Client[] = [];
 
 /** A test-only tool that answers when the test opens its gate: a request held in flight for as long as needed. */
@@ -60,33 +54,13 @@ function openGates(): void {
   for (const release of gates.splice(0)) release();
 }
 
-beforeAll(async () => {
-  sim = await startTestSimulator();
-  logs = [];
-  logger = createLogger('debug', (line) => logs.push(line));
-  config = loadConfig({
-    ACTITIME_URL: sim.baseUrl,
-    ACTITIME_USERNAME: 'admin',
-    ACTITIME_PASSWORD: demoPassword('admin'),
-  });
-});
-
-beforeEach(() => {
-  actitime = new ActitimeClient(config.client, { logger });
-});
-
-afterEach(async () => {
-  openGates();
-  await Promise.allSettled(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-  await actitime.close();
-});
-
-afterAll(async () => {
-  await sim.close();
-});
-
-const ctxFactory = (): ServerContext => ({ client: actitime, config, logger });
+httpWorld(
+  (w) => ({ logs, logger, servers, ctxFactory } = w),
+  async () => {
+    openGates();
+    await Promise.allSettled(clients.splice(0).map((c) => c.close()));
+  },
+);
 
 async function start(options: Partial<HttpServerOptions> = {}): Promise<HttpServerHandle> {
   const handle = await startHttpServer(ctxFactory, {
