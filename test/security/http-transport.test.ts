@@ -9,7 +9,6 @@ import { Readable } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
-import { request } from 'undici';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 
@@ -26,7 +25,7 @@ import {
   type HttpServerHandle,
   type HttpServerOptions,
 } from '../../src/transports/http.js';
-import { httpWorld, TOKEN } from '../helpers/http-world.js';
+import { httpWorld, initRequest, mcpHeaders, raw, TOKEN, type Raw } from '../helpers/http-world.js';
 import type { SimulatorHandle } from '../helpers/simulator.js';
 import { isListening, settles, waitFor } from '../helpers/wait.js';
 
@@ -46,57 +45,7 @@ async function start(options: Partial<HttpServerOptions> = {}): Promise<HttpServ
   return handle;
 }
 
-interface Raw {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
-  json(): Record<string, unknown>;
-}
-
-async function raw(
-  handle: HttpServerHandle,
-  method: 'GET' | 'POST' | 'DELETE' | 'OPTIONS' | 'PUT',
-  headers: Record<string, string | undefined> = {},
-  body?: string | Readable,
-): Promise<Raw> {
-  const res = await request(handle.url, {
-    method,
-    headers: Object.fromEntries(
-      Object.entries(headers).filter((e): e is [string, string] => e[1] !== undefined),
-    ),
-    body,
-  });
-  const text = await res.body.text();
-  const flat: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers))
-    if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(', ') : v;
-  return {
-    status: res.statusCode,
-    headers: flat,
-    text,
-    json: () => JSON.parse(text) as Record<string, unknown>,
-  };
-}
-
-const INIT = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: {
-    protocolVersion: LATEST_PROTOCOL_VERSION,
-    capabilities: {},
-    clientInfo: { name: 'raw', version: '0' },
-  },
-});
-
-function mcpHeaders(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return {
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-    authorization: `Bearer ${TOKEN}`,
-    ...extra,
-  };
-}
+const INIT = initRequest('raw');
 
 /** A JSON-RPC refusal: an error object and no request id (JSON-RPC's `id: null`). */
 function expectRefusal(res: Raw, status: number): void {

@@ -9,8 +9,6 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
-import { request } from 'undici';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 
@@ -25,7 +23,7 @@ import {
   type HttpServerHandle,
   type HttpServerOptions,
 } from '../../src/transports/http.js';
-import { httpWorld, TOKEN } from '../helpers/http-world.js';
+import { httpWorld, initRequest, mcpHeaders, raw, TOKEN, type Raw } from '../helpers/http-world.js';
 import { waitFor } from '../helpers/wait.js';
 
 let logs: string[];
@@ -88,45 +86,7 @@ async function sdkClient(
   return { client, transport };
 }
 
-interface Raw {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
-}
-
-async function raw(
-  url: string,
-  method: 'GET' | 'POST' | 'DELETE',
-  headers: Record<string, string> = {},
-  body?: string,
-): Promise<Raw> {
-  const res = await request(url, { method, headers, body });
-  const text = await res.body.text();
-  const flat: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers))
-    if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(', ') : v;
-  return { status: res.statusCode, headers: flat, text };
-}
-
-const INIT = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: {
-    protocolVersion: LATEST_PROTOCOL_VERSION,
-    capabilities: {},
-    clientInfo: { name: 'raw-never-closes', version: '0' },
-  },
-});
-
-function mcpHeaders(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-    authorization: `Bearer ${TOKEN}`,
-    ...extra,
-  };
-}
+const INIT = initRequest('raw-never-closes');
 
 /** An initialize whose session is never used again nor closed; returns its session id. */
 async function abandonedInit(url: string): Promise<string> {
