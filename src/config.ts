@@ -175,6 +175,22 @@ export function httpSettingsFromEnv(env: Env): {
   };
 }
 
+/** The team server's settings (docs/team-server.md): the Redis the replicas share, and how many there are. */
+export function teamSettingsFromEnv(env: Env): { redisUrl?: string; replicas: number } {
+  const s = readEnv(env, ['redisUrl', 'replicas']);
+  const redisUrl = s.redisUrl?.trim() || undefined;
+  if (s.replicas !== undefined && s.replicas < 1) {
+    throw new ConfigError('ACTITIME_MCP_REPLICAS must be a whole number of at least 1', 'ACTITIME_MCP_REPLICAS');
+  }
+  if (redisUrl && s.replicas === undefined) {
+    throw new ConfigError(
+      'ACTITIME_MCP_REPLICAS must be set with ACTITIME_REDIS_URL: the number of replicas, each of which keeps to its share of every budget while Redis is unreachable',
+      'ACTITIME_MCP_REPLICAS',
+    );
+  }
+  return { ...(redisUrl ? { redisUrl } : {}), replicas: s.replicas ?? 1 };
+}
+
 /**
  * Adds the client configuration. Live: from ACTITIME_URL/USERNAME/PASSWORD and the tuning variables. Demo: the
  * simulator's URL and the demo user's seeded credentials, whatever credentials the environment holds.

@@ -6,13 +6,31 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
-const secrets = new Set<string>();
+/** Each secret with the number of holders that registered it (people may share a password). */
+const secrets = new Map<string, number>();
+
+function count(value: string, by: number): void {
+  const n = (secrets.get(value) ?? 0) + by;
+  if (n > 0) secrets.set(value, n);
+  else secrets.delete(value);
+}
 
 /** Registers a value (password, base64 credential) that must never appear in any log line. */
 export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 3) {
-    secrets.add(value);
-    secrets.add(Buffer.from(value).toString('base64'));
+    count(value, 1);
+    count(Buffer.from(value).toString('base64'), 1);
+  }
+}
+
+/**
+ * Drops one registration of a value whose holder is gone (a team server's person signed out), so the process
+ * does not keep every password it ever saw; the value stays redacted while another holder has it.
+ */
+export function forgetSecret(value: string | undefined): void {
+  if (value && value.length >= 3) {
+    count(value, -1);
+    count(Buffer.from(value).toString('base64'), -1);
   }
 }
 
@@ -51,7 +69,7 @@ export function redact(text: string): string {
   out = out.replace(BEARER, (all, scheme: string, token: string) =>
     isBearerToken(token) ? `${scheme} [redacted]` : all,
   );
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
+  for (const s of secrets.keys()) if (out.includes(s)) out = out.split(s).join('[redacted]');
   return out;
 }
 

@@ -37,7 +37,15 @@ export const DEMO_USERS = [
 /** Where --http listens unless told otherwise (equal to src/transports/http.ts; a test keeps them so). */
 export const HTTP_DEFAULTS = { host: '127.0.0.1', port: 8765, path: '/mcp' } as const;
 
-export type SettingGroup = 'actiTIME' | 'tools' | 'demo' | 'limits' | 'logging' | 'http' | 'command';
+export type SettingGroup =
+  | 'actiTIME'
+  | 'tools'
+  | 'demo'
+  | 'limits'
+  | 'logging'
+  | 'http'
+  | 'team'
+  | 'command';
 
 export const GROUP_TITLES: Record<SettingGroup, string> = {
   actiTIME: 'Your actiTIME',
@@ -46,6 +54,7 @@ export const GROUP_TITLES: Record<SettingGroup, string> = {
   limits: 'Limits and timeouts',
   logging: 'Logging',
   http: 'Streamable HTTP (`--http`)',
+  team: 'Team server (`--http`, docs/team-server.md)',
   command: 'Commands',
 };
 
@@ -404,6 +413,30 @@ export const SETTINGS = {
     default: 'loopback names only',
     description:
       'with `--http`: `Host` header names accepted besides loopback ones (`name` any port, `name:port` that one)',
+  }),
+  auth: {
+    group: 'team',
+    flag: '--auth',
+    flagValue: 'MODE',
+    type: '`token` | `actitime`',
+    default: '`token`',
+    description:
+      'with `--http`: `token` = one bearer token and the configured actiTIME account for everyone; `actitime` = each person sends their own actiTIME credentials (`Authorization: Basic …`) and acts as themselves',
+  } satisfies SettingSpec,
+  redisUrl: fromEnv('ACTITIME_REDIS_URL', optionalText, {
+    group: 'team',
+    type: 'URL',
+    default: 'unset: one process limits itself',
+    description:
+      'with `--http`: `redis://host:port` shared by the replicas, which then stay inside each account’s rate limits together and share the login guard',
+    secret: true,
+  }),
+  replicas: fromEnv('ACTITIME_MCP_REPLICAS', wholeNumber, {
+    group: 'team',
+    type: 'count, 1 or more',
+    default: '1; required with a Redis URL',
+    description:
+      'replicas at most: while Redis is unreachable each one keeps to 1/N of every budget (and of the 2 failed sign-ins per 10 s)',
   }),
   allTools: {
     group: 'command',

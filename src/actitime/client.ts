@@ -14,7 +14,7 @@
  */
 import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { logger as defaultLogger, registerSecret, type Logger } from '../logger.js';
+import { logger as defaultLogger, forgetSecret, registerSecret, type Logger } from '../logger.js';
 import { CACHED_RESOURCES, ReferenceCache } from './cache.js';
 import { createPool, resolveClientConfig, type ClientConfig, type ResolvedClientConfig } from './config.js';
 import {
@@ -32,6 +32,7 @@ import { CallScope, scopeOf } from './call-scope.js';
 import { HttpTransport, formatMs, type AttemptResult } from './http.js';
 import { RequestLimiter, rateLimitedError } from './limiter.js';
 import { buildPath, buildQuery, type PathSegment, type Query } from './path.js';
+import type { SharedBudget } from './shared-budget.js';
 import {
   backoffDelayMs,
   classifyFailure,
@@ -87,6 +88,8 @@ export interface ClientDeps {
   dispatcher?: Dispatcher;
   /** How long idle concurrency slots stay leased from bottleneck (limiter.ts); default 1000 ms. */
   leaseIdleMs?: number;
+  /** The account's budget shared with other replicas (ACTITIME_REDIS_URL); closed by close(). */
+  sharedBudget?: SharedBudget;
 }
 
 export interface ClientStats {
@@ -165,6 +168,7 @@ export class ActitimeClient {
       limits: this.config.limits,
       timeUnitMs: this.config.timeUnitMs,
       ...(deps.leaseIdleMs === undefined ? {} : { leaseIdleMs: deps.leaseIdleMs }),
+      ...(deps.sharedBudget ? { shared: deps.sharedBudget } : {}),
     });
     this.cache = new ReferenceCache(this.config.cacheTtlMs);
   }
@@ -433,6 +437,8 @@ export class ActitimeClient {
     this.probe?.resolve();
     await this.limiter.close();
     if (this.ownsDispatcher) await (this.dispatcher as Pool).destroy().catch(() => undefined);
+    forgetSecret(this.config.password);
+    forgetSecret(`${this.config.username}:${this.config.password}`);
   }
 
   private parse<T>(schema: z.ZodType<T> | undefined, body: unknown): T {

@@ -30,6 +30,7 @@
 import type { RateLimits } from './config.js';
 import { ActitimeError, BusyError, CancelledError, NetworkError, RateLimitedError } from './errors.js';
 import { SlotPool, type PoolSlot, type SlotWaiter } from './lease.js';
+import type { SharedBudget } from './shared-budget.js';
 import { abortError, abortableSleep } from './signals.js';
 
 type Clock = () => number;
@@ -289,6 +290,8 @@ export interface LimiterOptions {
   now?: Clock;
   /** How long idle concurrency slots stay leased from bottleneck (lease.ts); default 1000 ms. */
   leaseIdleMs?: number;
+  /** The account's budget shared with other replicas (shared-budget.ts), awaited after the own one. */
+  shared?: SharedBudget;
 }
 
 export interface LimiterCounts {
@@ -322,6 +325,7 @@ export class RequestLimiter {
   readonly budget: RateBudget;
   /** The concurrency slots: bottleneck's, leased several at a time. */
   readonly slots: SlotPool;
+  readonly shared: SharedBudget | undefined;
   private readonly now: Clock;
   private readonly writeMinTimeMs: number;
   private readonly highWater: number;
@@ -346,6 +350,7 @@ export class RequestLimiter {
     this.writeMinTimeMs = writeMinTimeMs;
     this.highWater = highWater;
     this.lane = writeMinTimeMs > 0;
+    this.shared = opts.shared;
     this.slots = new SlotPool({
       maxConcurrent,
       ...(opts.leaseIdleMs === undefined ? {} : { idleMs: opts.leaseIdleMs }),
@@ -484,6 +489,14 @@ export class RequestLimiter {
       ticket = await this.budget.acquire(opts.weight, opts.signal, opts.deadlineAt);
     } catch (err) {
       slot.release();
+      this.gating--;
+      throw err;
+    }
+    try {
+      await this.shared?.acquire(opts.weight, opts.signal);
+    } catch (err) {
+      ticket.done();
+      slot.release();
       throw err;
     } finally {
       this.gating--;
@@ -571,6 +584,9 @@ export class RequestLimiter {
     for (const waiter of [...this.laneRetries.splice(0), ...this.laneFresh.splice(0)]) {
       waiter.fail(new CancelledError('closed'));
     }
+    // Before the slots: a call waiting for shared budget holds one.
+    const shared = this.shared?.close();
     await this.slots.close();
+    await shared;
   }
 }

@@ -76,7 +76,9 @@ export async function runBatch(
   const info = await getInfo(c, opts);
   const { perSecond, perMinute } = c.config.limits;
   const group = Math.max(1, Math.floor(opts.keepTogether ?? 1));
-  const largest = Math.max(1, Math.min(info.limits.maxBatchSize, perSecond, perMinute));
+  // A budget shared with other replicas grants less at once (shared-budget.ts).
+  const shared = c.limiter.shared?.maxWeight ?? Infinity;
+  const largest = Math.max(1, Math.min(info.limits.maxBatchSize, perSecond, perMinute, shared));
   const chunkSize = Math.max(group, largest - (largest % group));
 
   const outcomes: BatchOutcome[] = [];
