@@ -27,7 +27,7 @@ import { annotationsOf, strictInput } from './tools/define.js';
 import { listedSchema } from './tools/list-schema.js';
 import { ALL_TOOLS, selectTools } from './tools/registry.js';
 import { serveStdio } from './transports/stdio.js';
-import type { HttpServerOptions } from './transports/http.js';
+import type { HttpServerOptions } from './transports/http/options.js';
 
 /** For a person who started the server by hand (stdin is a terminal): what it is waiting for. */
 const PERSON_GUIDE = `actitime-mcp: this is an MCP server; it now waits for MCP protocol (JSON-RPC) on stdin, so typing here
@@ -176,7 +176,7 @@ async function serve(flags: CliFlags, http?: Partial<HttpServerOptions>): Promis
     // Every session gets its own McpServer; all share this client and its rate budget.
     const ctx = { client, config, logger };
     try {
-      const { serveHttp } = await import('./transports/http.js');
+      const { serveHttp } = await import('./transports/http/server.js');
       await serveHttp(() => ctx, { logger, ...httpSettingsFromEnv(process.env), ...http, onShutdown });
     } catch (err) {
       await onShutdown();

@@ -34,7 +34,9 @@ export const DEMO_USERS = [
   'nnew',
 ] as const;
 
-/** Where --http listens unless told otherwise (equal to src/transports/http.ts; a test keeps them so). */
+/**
+ * Where --http listens unless told otherwise (equal to src/transports/http/options.ts; a test keeps them so).
+ */
 export const HTTP_DEFAULTS = { host: '127.0.0.1', port: 8765, path: '/mcp' } as const;
 
 export type SettingGroup =

@@ -11,7 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/actitime/errors.js';
 import { helpText } from '../src/help.js';
 import { ALL_SETTINGS, HTTP_DEFAULTS, readEnv, SETTINGS } from '../src/settings-schema.js';
-import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, DEFAULT_MCP_PATH, HTTP_ENV } from '../src/transports/http.js';
+import {
+  DEFAULT_HTTP_HOST,
+  DEFAULT_HTTP_PORT,
+  DEFAULT_MCP_PATH,
+  HTTP_ENV,
+} from '../src/transports/http/options.js';
 import { generateSection } from '../scripts/gen-config.js';
 import { REPO_ROOT } from './helpers/mcp.js';
 

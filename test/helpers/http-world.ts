@@ -13,7 +13,7 @@ import { ActitimeClient } from '../../src/actitime/client.js';
 import { demoPassword, loadConfig, type ServerConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import type { ServerContext } from '../../src/tools/context.js';
-import type { HttpServerHandle } from '../../src/transports/http.js';
+import type { HttpServerHandle } from '../../src/transports/http/options.js';
 import { startTestSimulator, type SimulatorHandle } from './simulator.js';
 
 /** The bearer token the transport tests' servers require. */
@@ -77,7 +77,7 @@ export interface Raw {
 /** One raw HTTP request to a server (or its URL); headers given as undefined are not sent. */
 export async function raw(
   to: string | { url: string },
-  method: 'GET' | 'POST' | 'DELETE' | 'OPTIONS' | 'PUT',
+  method: 'GET' | 'HEAD' | 'POST' | 'DELETE' | 'OPTIONS' | 'PUT',
   headers: Record<string, string | undefined> = {},
   body?: string | Readable,
 ): Promise<Raw> {

@@ -16,15 +16,14 @@ import { ConfigError } from '../../src/actitime/errors.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import type { ServerContext } from '../../src/tools/context.js';
 import { defineTool } from '../../src/tools/define.js';
+import { isLoopbackHost } from '../../src/transports/http/address.js';
 import {
   DEFAULT_MAX_BODY_BYTES,
   httpOptionsFromEnv,
-  isLoopbackHost,
-  serveHttp,
-  startHttpServer,
   type HttpServerHandle,
   type HttpServerOptions,
-} from '../../src/transports/http.js';
+} from '../../src/transports/http/options.js';
+import { serveHttp, startHttpServer } from '../../src/transports/http/server.js';
 import { httpWorld, initRequest, mcpHeaders, raw, TOKEN, type Raw } from '../helpers/http-world.js';
 import type { SimulatorHandle } from '../helpers/simulator.js';
 import { isListening, settles, waitFor } from '../helpers/wait.js';

@@ -19,10 +19,10 @@ import {
   DEFAULT_MAX_SESSIONS,
   DEFAULT_SESSION_IDLE_MS,
   httpOptionsFromEnv,
-  startHttpServer,
   type HttpServerHandle,
   type HttpServerOptions,
-} from '../../src/transports/http.js';
+} from '../../src/transports/http/options.js';
+import { startHttpServer } from '../../src/transports/http/server.js';
 import { httpWorld, initRequest, mcpHeaders, raw, TOKEN, type Raw } from '../helpers/http-world.js';
 import { waitFor } from '../helpers/wait.js';
 
