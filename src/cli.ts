@@ -15,6 +15,7 @@ import {
   hasActitimeUrl,
   httpSettingsFromEnv,
   parseSettings,
+  teamSettingsFromEnv,
   VERSION,
   type CliFlags,
 } from './config.js';
@@ -87,9 +88,17 @@ async function main(argv: string[]): Promise<void> {
   if (values.all) throw new UsageError('--all belongs to the tools command');
   if (
     !values.http &&
-    (values.port !== undefined || values.host !== undefined || values['allow-remote'] || values.stateless)
+    (values.port !== undefined ||
+      values.host !== undefined ||
+      values['allow-remote'] ||
+      values.stateless ||
+      values.auth !== undefined)
   ) {
-    throw new UsageError('--port, --host, --allow-remote and --stateless need --http');
+    throw new UsageError('--port, --host, --allow-remote, --stateless and --auth need --http');
+  }
+  const auth = values.auth ?? 'token';
+  if (auth !== 'token' && auth !== 'actitime') {
+    throw new UsageError('--auth must be token (one shared bearer token) or actitime (each person signs in)');
   }
   const http: Partial<HttpServerOptions> | undefined = values.http
     ? {
@@ -99,7 +108,7 @@ async function main(argv: string[]): Promise<void> {
         ...(values.stateless ? { stateless: true } : {}),
       }
     : undefined;
-  return serve(flags, http);
+  return serve(flags, http && { ...http, perPerson: auth === 'actitime' });
 }
 
 function parsePort(raw: string): number {
@@ -142,7 +151,13 @@ async function doctor(argv: string[]): Promise<void> {
   process.exitCode = out.exitCode;
 }
 
-async function serve(flags: CliFlags, http?: Partial<HttpServerOptions>): Promise<void> {
+/** The placeholder account of `--auth actitime`, whose server never acts as anyone of its own. */
+const EACH_PERSON = { ACTITIME_USERNAME: '(each person)', ACTITIME_PASSWORD: '(their own)' };
+
+async function serve(
+  flags: CliFlags,
+  http?: Partial<HttpServerOptions> & { perPerson: boolean },
+): Promise<void> {
   const settings = parseSettings(process.env, flags);
   logger.level = settings.logLevel;
   selectTools(settings); // unknown names in the allow/deny lists fail here, before anything starts
@@ -153,8 +168,11 @@ async function serve(flags: CliFlags, http?: Partial<HttpServerOptions>): Promis
     sim = await startSimulator({ host: '127.0.0.1', port: 0 });
   }
   let config;
+  let team;
   try {
-    config = completeConfig(settings, process.env, sim?.baseUrl);
+    const env = http?.perPerson && !settings.demo ? { ...process.env, ...EACH_PERSON } : process.env;
+    config = completeConfig(settings, env, sim?.baseUrl);
+    team = http ? teamSettingsFromEnv(process.env) : undefined;
   } catch (err) {
     await sim?.close();
     throw err;
@@ -165,25 +183,41 @@ async function serve(flags: CliFlags, http?: Partial<HttpServerOptions>): Promis
         `serving the embedded demo actiTIME at ${sim.baseUrl} as ${settings.demoUser}\n`,
     );
   }
-  logger.info(`actitime-mcp ${VERSION}: ${describe(config)}`);
-
-  const client = new ActitimeClient(config.client, { logger });
-  const onShutdown = async (): Promise<void> => {
-    await client.close();
-    await sim?.close();
-  };
-  if (http) {
-    // Every session gets its own McpServer; all share this client and its rate budget.
-    const ctx = { client, config, logger };
+  if (http && team) {
+    const { perPerson, ...httpOptions } = http;
+    logger.info(
+      `actitime-mcp ${VERSION}: ` +
+        (perPerson ? `each person signs in as themselves at ${config.client.url.origin}` : describe(config)) +
+        (team.redisUrl ? `; budgets shared through Redis by up to ${team.replicas} replicas` : ''),
+    );
+    // Every session gets its own McpServer; the team holds the clients (one shared, or one per person).
+    const { openTeam } = await import('./team/team.js');
+    const opened = openTeam({ config, logger, ...team, perPerson });
+    const onShutdown = async (): Promise<void> => {
+      await opened.close();
+      await sim?.close();
+    };
     try {
       const { serveHttp } = await import('./transports/http/server.js');
-      await serveHttp(() => ctx, { logger, ...httpSettingsFromEnv(process.env), ...http, onShutdown });
+      await serveHttp((principal) => opened.context(principal), {
+        logger,
+        ...httpSettingsFromEnv(process.env),
+        ...httpOptions,
+        ...(opened.authenticate ? { authenticate: opened.authenticate } : {}),
+        onShutdown,
+      });
     } catch (err) {
       await onShutdown();
       throw err;
     }
     return;
   }
+  logger.info(`actitime-mcp ${VERSION}: ${describe(config)}`);
+  const client = new ActitimeClient(config.client, { logger });
+  const onShutdown = async (): Promise<void> => {
+    await client.close();
+    await sim?.close();
+  };
   const server = buildServer({ client, config, logger });
   if (process.stdin.isTTY) process.stderr.write(PERSON_GUIDE);
   await serveStdio(server, { logger, onShutdown });

@@ -6,9 +6,10 @@
  * mistype at once, no 10 s holds more than 2 failures, and the third never happens.
  *
  * With Redis the slots are bottleneck's clustered concurrency: a job per sign-in, with an expiration that frees
- * the slot even if its replica dies while holding it. Without Redis they are local (one replica). Redis down:
- * each replica keeps floor(2 / N) slots for N replicas, and with none left unproven sign-ins wait or are
- * refused until it returns; people already proven are not affected.
+ * the slot even if its replica dies while holding it. Without Redis they are local (one replica). Redis down,
+ * and for one hold period after it returns (a restarted Redis forgot the held slots): each replica keeps
+ * floor(2 / N) slots for N replicas, and with none left unproven sign-ins wait or are refused; people already
+ * proven are not affected.
  */
 import type Bottleneck from 'bottleneck';
 import { createHash } from 'node:crypto';
@@ -19,8 +20,11 @@ import { KEY_PREFIX, type RedisLink } from './redis.js';
 export const MAX_FAILED_SIGN_INS = 2;
 /** actiTIME's ban window, plus a margin for the server's clock and the network. */
 export const FAILURE_HOLD_MS = 10_000 + 1_000;
-/** How long an unproven sign-in waits for a slot before it is refused with Retry-After. */
-export const SIGN_IN_WAIT_MS = 3_000;
+/**
+ * How long an unproven sign-in waits for a slot before it is refused with Retry-After: long enough for a whole
+ * team reconnecting after a deploy (a sign-in that succeeds holds its slot for one round trip).
+ */
+export const SIGN_IN_WAIT_MS = 10_000;
 
 export interface SignInSlot {
   /** The sign-in was not refused as a wrong credential: the slot is free at once. */
@@ -77,6 +81,11 @@ class LocalSlots {
     });
   }
 
+  /** Counts a failure made through another path (the cluster's) for the hold period, if a slot is free. */
+  occupy(): void {
+    if (this.held < this.size) this.slot().failed();
+  }
+
   private slot(): SignInSlot {
     this.held += 1;
     let settled = false;
@@ -123,6 +132,11 @@ export class LoginGuard {
   private limiter: Bottleneck | undefined;
   private replacing: Promise<void> | undefined;
   private bannedUntil = 0;
+  /**
+   * Redis came back at this time (Date.now). A restarted Redis has forgotten the slots failed sign-ins still
+   * hold, so for one hold period the guard keeps to this replica's fallback share.
+   */
+  private rejoinedAt = -Infinity;
   private readonly holds = new Set<NodeJS.Timeout>();
 
   constructor(opts: LoginGuardOptions) {
@@ -136,6 +150,11 @@ export class LoginGuard {
     this.fallback = new LocalSlots(Math.floor(this.maxFailures / replicas), this.holdMs);
     const digest = createHash('sha256').update(opts.url).digest('hex').slice(0, 32);
     this.id = `${KEY_PREFIX}:login:${digest}`;
+    let seenDown = false;
+    this.link?.onStatus((status) => {
+      if (status === 'down') seenDown = true;
+      else if (seenDown) this.rejoinedAt = Date.now();
+    });
   }
 
   /** actiTIME answered `ip_banned`: no unproven sign-in goes out until the ban is over. */
@@ -149,7 +168,9 @@ export class LoginGuard {
     if (banned > 0) return { ok: false, retryAfterMs: banned };
     let slot: SignInSlot | undefined;
     if (!this.link) slot = await this.local.take(this.waitMs);
-    else if (this.link.status === 'up' && !this.replacing) slot = await this.clustered();
+    else if (this.link.status === 'up' && !this.replacing && Date.now() - this.rejoinedAt >= this.holdMs) {
+      slot = await this.clustered();
+    }
     else slot = await this.fallback.take(this.waitMs);
     return slot ? { ok: true, slot } : { ok: false, retryAfterMs: this.holdMs };
   }
@@ -202,6 +223,8 @@ export class LoginGuard {
             failed: () => {
               if (settled) return;
               settled = true;
+              // Should Redis go now, this replica's fallback share still remembers its own failure.
+              this.fallback.occupy();
               const hold = setTimeout(() => {
                 this.holds.delete(hold);
                 end();

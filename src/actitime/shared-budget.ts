@@ -111,11 +111,12 @@ export class ClusterBudget implements SharedBudget {
     this.log = opts.logger;
     this.now = opts.now ?? (() => performance.now());
     this.id = budgetKey(opts.url, opts.username);
-    this.shape = bucketFor(opts.windows, LEASE_TTL_MS + NETWORK_MARGIN_MS);
+    this.shape = bucketFor(opts.windows, LEASE_TTL_MS + NETWORK_MARGIN_MS, LEASE_SIZE);
     const n = Math.max(1, Math.floor(opts.replicas));
     this.fallbackShape = {
       capacity: Math.max(1, Math.floor(this.shape.capacity / n)),
       intervalMs: this.shape.intervalMs * n,
+      start: 0,
     };
     this.maxWeight = Math.max(1, Math.min(LEASE_SIZE, this.fallbackShape.capacity));
     this.unsubscribe = this.link.onStatus((status) => this.onStatus(status));
@@ -221,8 +222,9 @@ export class ClusterBudget implements SharedBudget {
       connection: this.link.connection,
       clearDatastore: false,
       maxConcurrent: null,
-      // Empty at creation, also after a Redis restart: what was spent before may still count on the server.
-      reservoir: 0,
+      // Nearly empty at creation, also after a Redis restart (what was spent before may still count on the
+      // server): one lease, which the bucket's bound leaves room for.
+      reservoir: this.shape.start,
       reservoirIncreaseAmount: 1,
       reservoirIncreaseInterval: this.shape.intervalMs,
       reservoirIncreaseMaximum: this.shape.capacity,
