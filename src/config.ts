@@ -180,7 +180,10 @@ export function teamSettingsFromEnv(env: Env): { redisUrl?: string; replicas: nu
   const s = readEnv(env, ['redisUrl', 'replicas']);
   const redisUrl = s.redisUrl?.trim() || undefined;
   if (s.replicas !== undefined && s.replicas < 1) {
-    throw new ConfigError('ACTITIME_MCP_REPLICAS must be a whole number of at least 1', 'ACTITIME_MCP_REPLICAS');
+    throw new ConfigError(
+      'ACTITIME_MCP_REPLICAS must be a whole number of at least 1',
+      'ACTITIME_MCP_REPLICAS',
+    );
   }
   if (redisUrl && s.replicas === undefined) {
     throw new ConfigError(

@@ -39,15 +39,7 @@ export const DEMO_USERS = [
  */
 export const HTTP_DEFAULTS = { host: '127.0.0.1', port: 8765, path: '/mcp' } as const;
 
-export type SettingGroup =
-  | 'actiTIME'
-  | 'tools'
-  | 'demo'
-  | 'limits'
-  | 'logging'
-  | 'http'
-  | 'team'
-  | 'command';
+export type SettingGroup = 'actiTIME' | 'tools' | 'demo' | 'limits' | 'logging' | 'http' | 'team' | 'command';
 
 export const GROUP_TITLES: Record<SettingGroup, string> = {
   actiTIME: 'Your actiTIME',

@@ -170,8 +170,7 @@ export class LoginGuard {
     if (!this.link) slot = await this.local.take(this.waitMs);
     else if (this.link.status === 'up' && !this.replacing && Date.now() - this.rejoinedAt >= this.holdMs) {
       slot = await this.clustered();
-    }
-    else slot = await this.fallback.take(this.waitMs);
+    } else slot = await this.fallback.take(this.waitMs);
     return slot ? { ok: true, slot } : { ok: false, retryAfterMs: this.holdMs };
   }
 
@@ -254,6 +253,7 @@ export class LoginGuard {
     this.holds.clear();
     const limiter = this.limiter;
     this.limiter = undefined;
-    if (limiter) await this.link?.retire(limiter);
+    // Not awaited: with Redis down it is detached once Redis is back, or when the link closes.
+    if (limiter) void this.link?.retire(limiter);
   }
 }

@@ -41,12 +41,7 @@ export class RedisLink {
   private closed = false;
   private readonly retired: Array<{ limiter: Bottleneck; resolve: () => void }> = [];
 
-  private constructor(
-    client: RedisClient,
-    bottleneck: typeof Bottleneck,
-    log: Logger,
-    shown: string,
-  ) {
+  private constructor(client: RedisClient, bottleneck: typeof Bottleneck, log: Logger, shown: string) {
     this.client = client;
     this.bottleneck = bottleneck;
     this.log = log;
@@ -59,6 +54,7 @@ export class RedisLink {
     // bottleneck subscribes on a duplicate of the client: both must be ready before a limiter can be made or
     // dropped (an unsubscribe on a reconnecting subscriber would fail where nobody can catch it).
     const subscriber = (this.connection as unknown as { subscriber: RedisClient }).subscriber;
+    quietSubscriptions(subscriber);
     const both = [client, subscriber];
     const update = (): void => this.set(both.every((c) => c.status === 'ready') ? 'up' : 'down', shown);
     for (const c of both) {
@@ -127,7 +123,8 @@ export class RedisLink {
       for (const { limiter, resolve } of this.retired.splice(0)) void disconnect(limiter).then(resolve);
     }
     if (status === 'up') this.log.info(`Redis ${shown} reachable: budgets and the login guard are shared`);
-    else this.log.warn(`Redis ${shown} unreachable: each replica limits itself to its share until it returns`);
+    else
+      this.log.warn(`Redis ${shown} unreachable: each replica limits itself to its share until it returns`);
     for (const listener of [...this.listeners]) listener(status);
   }
 
@@ -139,6 +136,25 @@ export class RedisLink {
     for (const { resolve } of this.retired.splice(0)) resolve();
     await this.connection.disconnect(false);
   }
+}
+
+/**
+ * ioredis re-subscribes after a reconnect without waiting for the answer, and bottleneck unsubscribes inside a
+ * callback nobody awaits: when Redis drops at that moment, the rejection would reach no handler and end the
+ * process. A (un)subscription lost with the connection is redone by ioredis on the next one, so its failure is
+ * only worth a settled promise: the subscribe promise keeps its rejection for callers that await it but counts as
+ * handled, and unsubscribe resolves.
+ */
+function quietSubscriptions(subscriber: RedisClient): void {
+  const methods = subscriber as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const subscribe = methods.subscribe!.bind(subscriber);
+  const unsubscribe = methods.unsubscribe!.bind(subscriber);
+  methods.subscribe = (...args: unknown[]) => {
+    const p = subscribe(...args);
+    p.catch(() => undefined);
+    return p;
+  };
+  methods.unsubscribe = (...args: unknown[]) => unsubscribe(...args).catch(() => undefined);
 }
 
 /** bottleneck's Lua scripts, which its IORedisConnection defines as commands on the client. */

@@ -247,33 +247,35 @@ export class ClusterBudget implements SharedBudget {
     const limiter = this.limiterNow();
     this.leasing = true;
     this.startPolling(limiter);
-    limiter.schedule({ weight: want }, () => Promise.resolve()).then(
-      () => {
-        if (this.limiter !== limiter) return;
-        this.leasing = false;
-        this.stopPolling();
-        this.granted.leases += 1;
-        this.stock.push({ count: want, expiresAt: this.now() + LEASE_TTL_MS });
-        this.pump();
-      },
-      (err: unknown) => {
-        if (this.limiter !== limiter) return;
-        this.leasing = false;
-        this.stopPolling();
-        this.log.debug(`shared budget: lease refused: ${String(err)}`);
-        if (this.broken) {
-          this.replacing = this.link.retire(limiter).then(() => {
-            this.limiter = undefined;
-            this.broken = false;
-            this.replacing = undefined;
-            this.pump();
-          });
-          return;
-        }
-        // Redis failed under the job: the status change moves the waiters; a retry waits a moment.
-        setTimeout(() => this.pump(), 100).unref();
-      },
-    );
+    limiter
+      .schedule({ weight: want }, () => Promise.resolve())
+      .then(
+        () => {
+          if (this.limiter !== limiter) return;
+          this.leasing = false;
+          this.stopPolling();
+          this.granted.leases += 1;
+          this.stock.push({ count: want, expiresAt: this.now() + LEASE_TTL_MS });
+          this.pump();
+        },
+        (err: unknown) => {
+          if (this.limiter !== limiter) return;
+          this.leasing = false;
+          this.stopPolling();
+          this.log.debug(`shared budget: lease refused: ${String(err)}`);
+          if (this.broken) {
+            this.replacing = this.link.retire(limiter).then(() => {
+              this.limiter = undefined;
+              this.broken = false;
+              this.replacing = undefined;
+              this.pump();
+            });
+            return;
+          }
+          // Redis failed under the job: the status change moves the waiters; a retry waits a moment.
+          setTimeout(() => this.pump(), 100).unref();
+        },
+      );
   }
 
   /** While a lease is queued: ticks the shared bucket, so its refills are offered to the longest waiter. */
@@ -305,6 +307,7 @@ export class ClusterBudget implements SharedBudget {
     }
     const limiter = this.limiter;
     this.limiter = undefined;
-    if (limiter) await this.link.retire(limiter);
+    // Not awaited: with Redis down it is detached once Redis is back, or when the link closes.
+    if (limiter) void this.link.retire(limiter);
   }
 }

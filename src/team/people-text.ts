@@ -2,8 +2,7 @@
 export const PEOPLE_TEXT = {
   sendCredentials:
     'Unauthorized: send your actiTIME username and password (Authorization: Basic base64(username:password))',
-  refused:
-    'Unauthorized: actiTIME refused these credentials; correct them in your MCP client configuration',
+  refused: 'Unauthorized: actiTIME refused these credentials; correct them in your MCP client configuration',
   refusedRecently:
     'Unauthorized: actiTIME refused these credentials a few minutes ago; correct them in your MCP client configuration (they are not tried again for now, to keep the server from being banned)',
   signInsPaused: (seconds: number) =>

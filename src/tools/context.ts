@@ -5,7 +5,7 @@
 import type { ActitimeClient } from '../actitime/client.js';
 import { getInfo } from '../actitime/resources/info.js';
 import { getTimeZoneGroup, listTimeZoneGroups } from '../actitime/resources/reference.js';
-import { getMe } from '../actitime/resources/users.js';
+import { getMeCached } from '../actitime/resources/users.js';
 import type { Info, TimeZoneGroup, User } from '../actitime/schemas.js';
 import { raceAbort } from '../actitime/signals.js';
 import type { ServerConfig } from '../config.js';
@@ -103,7 +103,7 @@ export class SessionLookups {
 
   me(signal: AbortSignal): Promise<User> {
     return raceAbort(
-      this.shared('me', () => getMe(this.client)),
+      this.shared('me', () => getMeCached(this.client)),
       signal,
     );
   }
@@ -120,7 +120,7 @@ export class SessionLookups {
       this.shared('calendar', async () => {
         // One round trip: the user, the settings and the (short, cached) list of time-zone groups together.
         const [me, info, groups] = await Promise.all([
-          this.shared('me', () => getMe(this.client)),
+          this.shared('me', () => getMeCached(this.client)),
           this.shared('settings', () => getInfo(this.client)),
           this.timeZoneGroups(),
         ]);

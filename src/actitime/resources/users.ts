@@ -112,9 +112,21 @@ export function getUser(c: ActitimeClient, user: UserRef, opts: CallOptions = {}
   return c.request({ method: 'GET', path: ['users', user], schema: UserSchema, signal: opts.signal });
 }
 
-/** The authenticated user (also the cheapest credential check). */
-export function getMe(c: ActitimeClient, opts: CallOptions = {}): Promise<User> {
-  return getUser(c, 'me', opts);
+/** The authenticated user (also the cheapest credential check); always asks actiTIME, and caches the answer. */
+export async function getMe(c: ActitimeClient, opts: CallOptions = {}): Promise<User> {
+  const me = await getUser(c, 'me', opts);
+  c.cache.put(ME_KEY, me, WORK_TTL_MS);
+  return me;
+}
+
+const ME_KEY = 'users:me';
+
+/**
+ * The authenticated user from the client's cache (for WORK_TTL_MS), so a server that answers each request with
+ * a fresh session (stateless HTTP) does not ask for it on every tool call.
+ */
+export function getMeCached(c: ActitimeClient, opts: CallOptions = {}): Promise<User> {
+  return c.cache.fetch(ME_KEY, (signal) => getMe(c, { signal }), { ...opts, ttlMs: WORK_TTL_MS });
 }
 
 /** Scheduled minutes per day, `dateFrom`…`dateTo` inclusive; both optional (server default: a week from today). */
