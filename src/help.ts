@@ -10,6 +10,7 @@ import { settingsHelp } from './settings-schema.js';
 export const USAGE_LINES = [
   'actitime-mcp [serve] [--demo] [--demo-user NAME] [--read-only] [--toolsets LIST]',
   'actitime-mcp [serve] --http [--port N] [--host H] [--allow-remote] [--stateless] [...]   MCP over Streamable HTTP',
+  '                     [--auth token|actitime]   actitime: each person signs in as themselves (team server)',
   'actitime-mcp tools [--all] [--read-only] [--toolsets LIST]   print the tools as JSON',
   'actitime-mcp simulator [--port N] [--today YYYY-MM-DD] [--seed demo|empty|team:N] [--quirks a,b|all]',
   '                       [--latency MS] [--jitter MS]   (simulator --help lists the quirks)',
