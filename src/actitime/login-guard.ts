@@ -47,6 +47,37 @@ export interface LoginGuardOptions {
   waitMs?: number;
 }
 
+/**
+ * A slot freed by `free` at once on release(), or `holdMs` after failed(); the first of the two counts. The
+ * hold's timer is kept in `timers` so close() can drop it.
+ */
+function holdingSlot(
+  free: () => void,
+  holdMs: number,
+  timers: Set<NodeJS.Timeout>,
+  onFailed?: () => void,
+): SignInSlot {
+  let settled = false;
+  return {
+    release: () => {
+      if (settled) return;
+      settled = true;
+      free();
+    },
+    failed: () => {
+      if (settled) return;
+      settled = true;
+      onFailed?.();
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        free();
+      }, holdMs);
+      timer.unref();
+      timers.add(timer);
+    },
+  };
+}
+
 interface LocalWaiter {
   grant: (slot: SignInSlot) => void;
 }
@@ -88,29 +119,15 @@ class LocalSlots {
 
   private slot(): SignInSlot {
     this.held += 1;
-    let settled = false;
-    const free = (): void => {
-      this.held -= 1;
-      const next = this.waiters.shift();
-      if (next) next.grant(this.slot());
-    };
-    return {
-      release: () => {
-        if (settled) return;
-        settled = true;
-        free();
+    return holdingSlot(
+      () => {
+        this.held -= 1;
+        const next = this.waiters.shift();
+        if (next) next.grant(this.slot());
       },
-      failed: () => {
-        if (settled) return;
-        settled = true;
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          free();
-        }, this.holdMs);
-        timer.unref();
-        this.timers.add(timer);
-      },
-    };
+      this.holdMs,
+      this.timers,
+    );
   }
 
   close(): void {
@@ -212,26 +229,8 @@ export class LoginGuard {
           if (answered) return end();
           answered = true;
           clearTimeout(timer);
-          let settled = false;
-          resolve({
-            release: () => {
-              if (settled) return;
-              settled = true;
-              end();
-            },
-            failed: () => {
-              if (settled) return;
-              settled = true;
-              // Should Redis go now, this replica's fallback share still remembers its own failure.
-              this.fallback.occupy();
-              const hold = setTimeout(() => {
-                this.holds.delete(hold);
-                end();
-              }, this.holdMs);
-              hold.unref();
-              this.holds.add(hold);
-            },
-          });
+          // Should Redis go while a failure is held, this replica's fallback share still remembers it.
+          resolve(holdingSlot(end, this.holdMs, this.holds, () => this.fallback.occupy()));
         });
       this.clusterLimiter()
         .schedule({ expiration: this.holdMs + 5_000 }, job)

@@ -27,6 +27,13 @@ describe.skipIf(!redisAvailable() && !process.env.CI)('shared budget and login g
     for (let i = 0; i < 3; i++) links.push(RedisLink.open({ url: redis.url, logger }));
     await waitFor(() => links.every((l) => l.status === 'up'));
   });
+  /** One account's budget on each replica. */
+  const budgetsFor = (username: string): ClusterBudget[] =>
+    links.map(
+      (link) =>
+        new ClusterBudget({ link, logger, url: 'http://sim', username, windows: WINDOWS, replicas: 3 }),
+    );
+
   afterAll(async () => {
     await Promise.all(links.map((l) => l.close()));
     await redis?.stop();
@@ -48,17 +55,7 @@ describe.skipIf(!redisAvailable() && !process.env.CI)('shared budget and login g
   });
 
   it('three replicas share one bucket fairly and never exceed its bound; a Redis crash moves waiters to 1/N and back, none lost', async () => {
-    const budgets = links.map(
-      (link) =>
-        new ClusterBudget({
-          link,
-          logger,
-          url: 'http://sim',
-          username: 'alice',
-          windows: WINDOWS,
-          replicas: 3,
-        }),
-    );
+    const budgets = budgetsFor('alice');
     const grants: Array<{ at: number; replica: number }> = [];
     let started = 0;
     let failures = 0;
@@ -118,17 +115,7 @@ describe.skipIf(!redisAvailable() && !process.env.CI)('shared budget and login g
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
-    const budgets = links.map(
-      (link) =>
-        new ClusterBudget({
-          link,
-          logger,
-          url: 'http://sim',
-          username: 'bob',
-          windows: WINDOWS,
-          replicas: 3,
-        }),
-    );
+    const budgets = budgetsFor('bob');
     let stop = false;
     const work = async (b: ClusterBudget): Promise<void> => {
       while (!stop) await b.acquire(1, AbortSignal.timeout(5000)).catch(() => undefined);
