@@ -2,8 +2,10 @@
  * buildServer: one McpServer offering the selected tools and the resources. Tool calls go through one
  * dispatcher (callTool below) so every call is validated, run and formatted the same way.
  */
+import { getUiCapability, RESOURCE_URI_META_KEY } from '@modelcontextprotocol/ext-apps/server';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
+  type ClientCapabilities,
   CallToolRequestSchema,
   ListToolsRequestSchema,
   ErrorCode,
@@ -76,9 +78,11 @@ export function buildServer(ctx: ServerContext, options: BuildServerOptions = {}
   // tools/list rather than delaying the answer to initialize, and each tool's entry is kept for every later
   // server in this process (one per --http session).
   let listed: ListedTool[] | undefined;
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: (listed ??= tools.map((tool) => listedTool(tool, byName.get(tool.name)!.input))),
-  }));
+  server.server.setRequestHandler(ListToolsRequestSchema, () => {
+    listed ??= tools.map((tool) => listedTool(tool, byName.get(tool.name)!.input));
+    // A view is named only to hosts that render MCP Apps (the others would pay for it in every tools/list).
+    return { tools: offersViews(server.server.getClientCapabilities()) ? listed.map(withView) : listed };
+  });
 
   const lookups = new SessionLookups(ctx.client);
   const tokens = options.tokens ?? new ConfirmTokens(ctx.now ?? Date.now);
@@ -191,7 +195,27 @@ type ListedTool = {
   inputSchema: { type: 'object' };
   outputSchema: { type: 'object' };
   annotations: ReturnType<typeof annotationsOf>;
+  _meta?: Record<string, unknown>;
 };
+
+/** The views of listed tools, by their listing. */
+const VIEWS = new WeakMap<ListedTool, string>();
+
+/**
+ * A host that declared the MCP Apps extension renders views. A stateless HTTP server never saw the client's
+ * initialize (another request carried it), so it cannot tell and names them: hosts without the extension ignore
+ * `_meta`.
+ */
+function offersViews(capabilities: ClientCapabilities | undefined): boolean {
+  return capabilities === undefined || getUiCapability(capabilities) !== undefined;
+}
+
+/** ext-apps' registerAppTool sets both keys (the flat one for hosts of the first drafts); so does this. */
+function withView(entry: ListedTool): ListedTool {
+  const uri = VIEWS.get(entry);
+  if (uri === undefined) return entry;
+  return { ...entry, _meta: { ui: { resourceUri: uri }, [RESOURCE_URI_META_KEY]: uri } };
+}
 
 /** Tool definitions are module constants, so one listing per tool serves every server of the process. */
 const LISTED = new WeakMap<AnyTool, ListedTool>();
@@ -207,6 +231,7 @@ function listedTool(tool: AnyTool, input: ReturnType<typeof strictInput>): Liste
       outputSchema: listedSchema(tool.outputSchema, 'output') as { type: 'object' },
       annotations: annotationsOf(tool),
     };
+    if (tool.view !== undefined) VIEWS.set(entry, tool.view);
     LISTED.set(tool, entry);
   }
   return entry;

@@ -10,6 +10,7 @@ import type { ServerContext } from '../tools/context.js';
 import { readOrThrow } from './read.js';
 import { registerReferenceResources } from './reference.js';
 import { registerTimesheetResource } from './timesheet.js';
+import { registerViews } from './views.js';
 import { registerWorkResources } from './work.js';
 
 export function registerResources(server: McpServer, ctx: ServerContext): void {
@@ -35,4 +36,5 @@ export function registerResources(server: McpServer, ctx: ServerContext): void {
   registerTimesheetResource(server, ctx);
   registerReferenceResources(server, ctx);
   registerWorkResources(server, ctx);
+  registerViews(server);
 }

@@ -29,6 +29,11 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
    * Ignored for reads (always idempotent).
    */
   idempotent?: boolean;
+  /**
+   * An MCP Apps view (`ui://…`, src/resources/views.ts) that hosts supporting the extension render for this tool's
+   * results; others ignore it and read the result as always.
+   */
+  view?: string;
   /** Arguments. Unknown properties are refused at the boundary (the server makes the schema strict). */
   inputSchema: I;
   /** Every tool returns structured content that passes this schema (SEC-OUT-05). */

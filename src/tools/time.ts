@@ -3,6 +3,7 @@
  * entries, and find who has not logged their scheduled time. Periods and dates are resolved in the caller's
  * time zone and the company's week; every result echoes the resolved dates.
  */
+import { TIMESHEET_VIEW_URI } from '../resources/views.js';
 import { z } from 'zod';
 
 import { listAllUsersCached } from '../actitime/resources/users.js';
@@ -337,6 +338,7 @@ export const getTimesheet = defineTool({
     'tasks {path, minutes per day}, projects, leave, totals. The API hides locks (locked: null).',
   toolset: 'time',
   access: 'read',
+  view: TIMESHEET_VIEW_URI,
   inputSchema: z.object({
     user: Ref.optional().describe(ARG.user),
     period: periodInput({ maxDays: TIMESHEET_MAX_DAYS }).optional().describe(ARG.period('this week')),
