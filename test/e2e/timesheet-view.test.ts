@@ -1,0 +1,183 @@
+/**
+ * The MCP Apps timesheet view in a real browser: headless Chromium (Debian's package, which `.ci/run` installs)
+ * driven by playwright-core loads a minimal host page (ext-apps' AppBridge, test/views/host/host.ts) that renders
+ * the view the real server serves, and forwards the view's tool calls to the SDK client talking to that server
+ * against the simulator. Assertions are on the view's DOM and on what the simulator received.
+ */
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { build } from 'esbuild';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { EXTENSION_ID, RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+
+import { INJECTION_TASK_ID } from '../../src/simulator/seed.js';
+import { TIMESHEET_VIEW_URI } from '../../src/resources/views.js';
+import { connectClient, REPO_ROOT, type Connected } from '../helpers/mcp.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Where the README's screenshot is written when ACTITIME_MCP_SCREENSHOT=docs (else a temporary file). */
+const SCREENSHOT =
+  process.env.ACTITIME_MCP_SCREENSHOT === 'docs'
+    ? join(REPO_ROOT, 'docs', 'timesheet-view.png')
+    : join(tmpdir(), 'actitime-mcp-timesheet-view.png');
+
+interface TimesheetResult {
+  user: { id: number; name: string };
+  period: { from: string; to: string };
+  days: Array<{ date: string; logged: number; loggedHm: string; missing: number; approved: boolean }>;
+  tasks: Array<{ id: number; path: string; minutes: number[] }>;
+}
+
+async function hostScript(): Promise<string> {
+  const out = await build({
+    entryPoints: [join(REPO_ROOT, 'test/views/host/host.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  return out.outputFiles[0]!.text;
+}
+
+describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('timesheet view in headless Chromium', () => {
+  let c: Connected;
+  let browser: Browser;
+  let page: Page;
+  let view: Frame;
+  let html: string;
+  let shown: TimesheetResult;
+
+  beforeAll(async () => {
+    c = await connectClient({
+      capabilities: { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } },
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      // Root in a container cannot use Chromium's user-namespace sandbox; the page is ours.
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
+    page = await browser.newPage({ viewport: { width: 960, height: 640 }, deviceScaleFactor: 1 });
+    await page.exposeFunction('callTool', async (name: string, args: Record<string, unknown>) =>
+      c.client.callTool({ name, arguments: args }),
+    );
+    await page.setContent('<!doctype html><html><body style="margin:0;background:#1e1e1e"></body></html>');
+    await page.addScriptTag({ content: await hostScript() });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await c?.close();
+  });
+
+  it('tools/list names the view, and the view is one self-contained file with no data and no domains', async () => {
+    const { tools } = await c.client.listTools();
+    const tool = tools.find((t) => t.name === 'get_timesheet')!;
+    expect(tool._meta).toMatchObject({ ui: { resourceUri: TIMESHEET_VIEW_URI } });
+    const read = await c.client.readResource({ uri: TIMESHEET_VIEW_URI });
+    const content = read.contents[0] as { mimeType: string; text: string; _meta?: Record<string, unknown> };
+    expect(content.mimeType).toBe(RESOURCE_MIME_TYPE);
+    expect(content._meta).toMatchObject({ ui: { csp: { connectDomains: [], resourceDomains: [] } } });
+    html = content.text;
+    expect(Buffer.byteLength(html)).toBeLessThanOrEqual(150 * 1024);
+    // Self-contained: nothing is loaded from anywhere.
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|@import|url\(\s*['"]?https?:/i);
+    // No data in the page: it arrives in tool results only.
+    expect(html).not.toContain('Spaceship building');
+  });
+
+  it('renders the week: gaps marked, day totals right, the injected task name inert; one edit writes once', async () => {
+    // The injection task gets time this week, so its row is shown.
+    const args = { period: 'last week' };
+    const first = (await c.client.callTool({ name: 'get_timesheet', arguments: args })) as CallToolResult;
+    const week = first.structuredContent as unknown as TimesheetResult;
+    const openDay = week.days.find((d) => !d.approved)!;
+    const logged = await c.client.callTool({
+      name: 'log_time',
+      arguments: { entries: [{ task: String(INJECTION_TASK_ID), date: openDay.date, duration: 20 }] },
+    });
+    expect(logged.isError).toBeFalsy();
+    const result = (await c.client.callTool({ name: 'get_timesheet', arguments: args })) as CallToolResult;
+    shown = result.structuredContent as unknown as TimesheetResult;
+
+    await page.evaluate(
+      async ([h, a, r]) => window.showView(h, a, r, 'dark'),
+      [html, args, result] as const,
+    );
+    const frame = page.frame({ url: 'about:srcdoc' }) ?? page.frames()[1]!;
+    view = frame;
+    await view.waitForSelector('table#grid');
+    await view.waitForFunction(() => document.documentElement.getAttribute('data-busy') !== 'true');
+
+    expect(await view.textContent('#user')).toBe(shown.user.name);
+    expect(await view.getAttribute('html', 'data-theme')).toBe('dark');
+    for (const day of shown.days) {
+      const total = view.locator(`td.day-total[data-date="${day.date}"]`);
+      expect((await total.textContent())?.trim().startsWith(day.loggedHm)).toBe(true);
+      const classes = (await total.getAttribute('class')) ?? '';
+      expect(classes.split(/\s+/).includes('gap'), `${day.date} gap`).toBe(day.missing > 0);
+    }
+    expect(shown.days.some((d) => d.missing > 0)).toBe(true);
+
+    // The injected name: exactly the text the server sent, as text — no element, no script came of it.
+    const injected = shown.tasks.find((t) => t.id === INJECTION_TASK_ID)!;
+    const row = view.locator(`tr[data-task-id="${INJECTION_TASK_ID}"]`);
+    expect(await row.count()).toBe(1);
+    expect(await row.textContent()).toContain(injected.path);
+    const scripts = await view.evaluate(() => document.querySelectorAll('script').length);
+    expect(scripts).toBeLessThanOrEqual(1);
+    expect(await row.locator('a, img, iframe, script, object, embed').count()).toBe(0);
+
+    // An edit through the host: exactly one write, the cell shows the new value.
+    const task = shown.tasks.find((t) => t.id !== INJECTION_TASK_ID)!;
+    const date = openDay.date;
+    const before = c.sim.requests.length;
+    const userId = shown.user.id;
+    await view.click(`td.cell[data-task-id="${task.id}"][data-date="${date}"]`);
+    const input = view.locator('input.cell-input');
+    const old = task.minutes[shown.days.findIndex((d) => d.date === date)]!;
+    await input.fill('9:15'); // more than before: no confirmation needed
+    await input.press('Enter');
+    await view.waitForFunction(
+      ([id, d]) =>
+        document.querySelector(`td.cell[data-task-id="${id}"][data-date="${d}"]`)?.textContent?.trim() ===
+          '9:15' && document.documentElement.getAttribute('data-busy') !== 'true',
+      [task.id, date] as const,
+    );
+    const writes = c.sim.requests
+      .slice(before)
+      .filter((r) => r.method !== 'GET' && !/^\/?batch$/.test(r.path));
+    expect(writes).toHaveLength(1);
+    expect(c.sim.store.getTime(userId, date, task.id)?.time).toBe(555);
+    expect(old).not.toBe(555);
+
+    await page.locator('#view').screenshot({ path: SCREENSHOT });
+  }, 60_000);
+
+  it('previous / next week call get_timesheet through the host; light theme from the host', async () => {
+    await view.click('button#prev');
+    await view.waitForFunction(
+      (from) => !document.querySelector('#period')?.textContent?.includes(from),
+      shown.period.from,
+    );
+    await view.waitForFunction(() => document.documentElement.getAttribute('data-busy') !== 'true');
+    const previous = (await view.textContent('#period')) ?? '';
+    expect(previous).not.toContain(shown.period.from);
+    await view.click('button#next');
+    await view.waitForFunction((from) => document.querySelector('#period')?.textContent?.includes(from), shown.period.from);
+    await page.evaluate(() => window.setTheme('light'));
+    await view.waitForFunction(() => document.documentElement.getAttribute('data-theme') === 'light');
+  }, 60_000);
+
+  it('at 360 px the grid stays readable: the page does not overflow, the grid scrolls inside', async () => {
+    await page.setViewportSize({ width: 360, height: 640 });
+    const overflow = await view.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+  });
+});
