@@ -65,6 +65,30 @@ export default tseslint.config(
     },
   },
   {
+    // The views run in the host's browser frame, not in Node: their own program (DOM lib, no Node types), which
+    // tsconfig.json leaves out, and the browser's globals instead of Node's. `globals` is not installed; these
+    // are the ones the views use.
+    files: ['src/views/**/*.ts', 'test/views/host/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: false, project: './tsconfig.views.json' },
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        requestAnimationFrame: 'readonly',
+        ResizeObserver: 'readonly',
+        MessageEvent: 'readonly',
+        Element: 'readonly',
+        HTMLElement: 'readonly',
+        HTMLButtonElement: 'readonly',
+        HTMLTableCellElement: 'readonly',
+        Intl: 'readonly',
+      },
+    },
+  },
+  {
     // stdio carries protocol only: diagnostics go through src/logger.ts (stderr). SEC-IO-04
     files: ['src/**/*.ts'],
     // cli.ts prints --help, --version and the `tools` list; it never writes to stdout while serving.
