@@ -10,6 +10,7 @@
  *   tsx scripts/bundle.ts --manifest                         rewrite manifest.json's version and tools list
  *   tsx scripts/bundle.ts --manifest --check                 exit 1 when manifest.json has drifted
  */
+import { VIEWS, buildView } from './build-views.js';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -145,6 +146,8 @@ export async function buildBundle(options: { out?: string; keepStage?: string } 
       ],
       { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
     );
+    // The MCP Apps views are built beside the compiled code, as `npm run build` does.
+    for (const view of VIEWS) await buildView(view, join(stage, 'dist', 'views'));
     for (const file of ROOT_FILES) cpSync(join(ROOT, file), join(stage, file));
     const pkg = readPackageJson();
     writeFileSync(join(stage, 'package.json'), bundlePackageJson(pkg));

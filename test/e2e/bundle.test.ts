@@ -168,6 +168,7 @@ describe('the built bundle (npm run bundle)', () => {
       'README.md',
       'CHANGELOG.md',
       'dist/cli.js',
+      'dist/views/timesheet.html',
     ]) {
       expect(files).toContain(f);
     }
