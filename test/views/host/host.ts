@@ -9,7 +9,12 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 declare global {
   interface Window {
     callTool(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
-    showView(html: string, args: Record<string, unknown>, result: CallToolResult, theme: string): Promise<void>;
+    showView(
+      html: string,
+      args: Record<string, unknown>,
+      result: CallToolResult,
+      theme: string,
+    ): Promise<void>;
     setTheme(theme: string): Promise<void>;
     viewHeight: number;
   }
