@@ -124,6 +124,8 @@ export const REQUIREMENTS: Record<string, string> = {
   'REL-UN-11': 'an unwritable journal never loses the write; the result says it is not undoable',
   'REL-UN-12': 'the journal is bounded: rotation to .1, one kept',
   'REL-UN-13': 'a plan applied after a concurrent change journals only the cells it wrote',
+  'REL-TM-12':
+    'timer file: one per URL and user, compare-and-set, 0600 in 0700, atomic, stale locks taken over',
   'REL-QK-01':
     'every tool works under each simulator quirk profile: the alternative is tolerated, never fatal',
 };
