@@ -60,7 +60,7 @@ export const undoChange = defineTool({
   access: 'write',
   idempotent: false,
   inputSchema: z.object({ change: z.string().max(40).describe('a change id or "last"') }),
-  // Loose: cells, notes and journal pass without a listing (tools/list budget); the description names them.
+  // Loose: cells, notes and journal pass without being listed (the tools/list budget).
   outputSchema: z.looseObject({
     status: z.literal('undone'),
     change: z.string(),
