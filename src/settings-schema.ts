@@ -257,13 +257,14 @@ export const SETTINGS = {
     group: 'tools',
     type: 'path or `off`',
     default: '`actitime-mcp/journal.jsonl` in the state directory',
-    description: 'the undo journal; `off` keeps none (changes cannot be undone)',
+    description:
+      'the undo journal, with the running timers beside it (`timers.json`); `off` keeps none (changes cannot be undone, timers live in memory only)',
   }),
   stateHome: fromEnv('XDG_STATE_HOME', trimmedText, {
     group: 'tools',
     type: 'directory',
     default: '`~/.local/state`',
-    description: 'the state directory the default undo journal lives under',
+    description: 'the state directory the default undo journal and timers live under',
   }),
   demo: {
     group: 'demo',

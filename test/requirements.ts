@@ -124,6 +124,23 @@ export const REQUIREMENTS: Record<string, string> = {
   'REL-UN-11': 'an unwritable journal never loses the write; the result says it is not undoable',
   'REL-UN-12': 'the journal is bounded: rotation to .1, one kept',
   'REL-UN-13': 'a plan applied after a concurrent change journals only the cells it wrote',
+  'REL-TM-01':
+    'timer: start, restart the server, stop: the elapsed minutes added once by one delta; undo reverses it',
+  'REL-TM-02': 'timer: crossing midnight in the user’s zone splits it between the days, in one write',
+  'REL-TM-03': 'timer: starting one while one runs stops and logs the running one first',
+  'REL-TM-04': 'timer: stop with nothing running is not_found, with no request',
+  'REL-TM-05': 'timer: a locked day refused by actiTIME keeps the timer running and says why',
+  'REL-TM-06': 'timer: an approved week is refused before sending; the timer keeps running',
+  'REL-TM-07': 'timer: over 16 h is not logged without confirmation; confirm logs the plan, discard drops it',
+  'REL-TM-08': 'timer: under a minute logs nothing; `at` in the future or before the start is refused',
+  'REL-TM-09': 'timer: two concurrent stops on one state file log once',
+  'REL-TM-10': 'timer: a maybe-applied write is never sent again; the result says to re-read',
+  'REL-TM-11': 'timer: ACTITIME_JOURNAL=off keeps timers in memory and says so; actitime://timer shows it',
+  'REL-TM-12':
+    'timer file: one per URL and user, compare-and-set, 0600 in 0700, atomic, stale locks taken over',
+  'REL-TM-13':
+    'timer: a start that cannot stop the running one starts nothing; completed tasks take no timer',
+  'REL-TM-14': 'timer: ACTITIME_CONFIRM=writes confirms a stop; its planToken logs once',
   'REL-QK-01':
     'every tool works under each simulator quirk profile: the alternative is tolerated, never fatal',
 };

@@ -25,7 +25,8 @@ const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
 /** Statuses whose cell was written: `conflict` too (another writer also changed it, both kept). */
 const WRITTEN = new Set(['applied', 'conflict']);
 
-function timeCells(_args: Obj, result: Obj): JournalChange | undefined {
+/** The time cells a log_time-shaped result wrote (also what stop_timer journals itself). */
+export function timeCells(_args: Obj, result: Obj): JournalChange | undefined {
   if (result.dryRun === true) return undefined;
   const cells: TimeCellChange[] = [];
   for (const e of list(result.entries)) {
@@ -166,8 +167,8 @@ const MAPPINGS: Record<string, Mapping> = {
   delete_workflow_status: deleted(() => 'workflowStatus'),
 };
 
-/** The tools whose records undo_change writes itself. */
-const SELF_JOURNALED = new Set(['undo_change']);
+/** The tools that write their records themselves (to return the record's id); timers also when they log nothing. */
+const SELF_JOURNALED = new Set(['undo_change', 'start_timer', 'stop_timer']);
 
 /** The records for one successful write call; empty when it changed nothing (a dry run, all refused). */
 export function recordsFor(tool: string, args: unknown, result: unknown, note: Obj = {}): NewRecord[] {

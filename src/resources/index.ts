@@ -9,6 +9,7 @@ import { sanitizeDeep } from '../domain/sanitize.js';
 import type { ServerContext } from '../tools/context.js';
 import { readOrThrow } from './read.js';
 import { registerReferenceResources } from './reference.js';
+import { registerTimerResource } from './timer.js';
 import { registerTimesheetResource } from './timesheet.js';
 import { registerViews } from './views.js';
 import { registerWorkResources } from './work.js';
@@ -34,6 +35,7 @@ export function registerResources(server: McpServer, ctx: ServerContext): void {
     },
   );
   registerTimesheetResource(server, ctx);
+  registerTimerResource(server, ctx);
   registerReferenceResources(server, ctx);
   registerWorkResources(server, ctx);
   registerViews(server);

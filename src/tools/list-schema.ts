@@ -5,6 +5,10 @@
  * limits and a boolean's `default: false` (checked or implied on arrival), and
  * `additionalProperties: false` and `required` on results. Every tool's schemas go to the model on every turn (the budget in
  * test/tools/budget.test.ts); the meaning is unchanged: an open object is still open.
+ *
+ * A result's schema is listed to its top-level fields: what rows and nested objects hold is named in the tool's
+ * description (and the write statuses in the server instructions), so below the top only each field's type, and
+ * a scalar's const or enum, are listed. The full schema still checks every result (SEC-OUT-05).
  */
 import { z } from 'zod';
 
@@ -36,6 +40,8 @@ export function compactSchema(node: unknown, io: 'input' | 'output' = 'input'): 
       (key === 'maxLength' && (node as Json).type === 'string')
     )
       continue;
+    // A bound no caller comes near (an offset of ten million) only costs tokens; it is still enforced.
+    if (key === 'maximum' && typeof value === 'number' && value >= 1_000_000) continue;
     // An optional flag that is absent is off: `default: false` says nothing more.
     if (key === 'default' && value === false && (node as Json).type === 'boolean') continue;
     // zod writes a regular expression beside `format: email`; the format says it.
@@ -61,7 +67,23 @@ function withoutDescription(node: unknown): unknown {
   return rest;
 }
 
+/** Keys a nested result field keeps in the listing. */
+const SHALLOW_KEYS = new Set(['type', 'const', 'enum', 'anyOf', 'description']);
+
+/** A result field as listed: its type (alternatives' types), nothing of what it nests. */
+function shallow(node: unknown): unknown {
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) return node;
+  return Object.fromEntries(
+    Object.entries(node as Json)
+      .filter(([k]) => SHALLOW_KEYS.has(k))
+      .map(([k, v]) => [k, k === 'anyOf' && Array.isArray(v) ? v.map(shallow) : v]),
+  );
+}
+
 /** A tool's input or output schema as tools/list sends it. */
 export function listedSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
-  return compactSchema(z.toJSONSchema(schema, { io, target: 'draft-7' }), io) as Json;
+  const json = compactSchema(z.toJSONSchema(schema, { io, target: 'draft-7' }), io) as Json;
+  if (io === 'input' || typeof json.properties !== 'object' || json.properties === null) return json;
+  const fields = Object.entries(json.properties as Json).map(([k, v]) => [k, shallow(v)]);
+  return { ...json, properties: Object.fromEntries(fields) };
 }

@@ -11,6 +11,7 @@ import { leaveTools } from './leave.js';
 import { referenceTools } from './reference.js';
 import { summaryTools } from './summary.js';
 import { timeTools } from './time.js';
+import { timerTools } from './timer.js';
 import { undoTools } from './undo.js';
 import { userTools } from './users.js';
 import { workflowTools } from './workflow.js';
@@ -18,6 +19,7 @@ import { workTools } from './work.js';
 
 export const ALL_TOOLS: readonly AnyTool[] = [
   ...timeTools,
+  ...timerTools,
   ...copyTimeTools,
   ...summaryTools,
   ...undoTools,

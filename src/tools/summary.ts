@@ -19,7 +19,7 @@ export const summarizeTimeTool = defineTool({
   name: 'summarize_time',
   title: 'Summarize time',
   description:
-    'Totals of logged time in one call, e.g. hours per project per person. Returns rows {keys…, minutes, hm, ' +
+    'Totals of logged time, e.g. hours per project per person. Returns rows {keys…, minutes, hm, ' +
     'billable, nonBillable}, subtotals per first key, total.',
   toolset: 'time',
   access: 'read',

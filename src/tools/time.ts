@@ -36,6 +36,7 @@ import { commentInput } from '../domain/sanitize.js';
 import { buildTimesheet, nameOf } from '../domain/timesheet.js';
 import { withWorkIndex } from '../domain/work-index.js';
 import { ENTRY_STATUSES } from '../domain/write-outcome.js';
+import { timerOnSheet } from './timer-state.js';
 import type { ToolContext } from './context.js';
 import { defineTool, type AnyTool } from './define.js';
 import { ARG } from './arg-text.js';
@@ -335,7 +336,8 @@ export const getTimesheet = defineTool({
   title: 'Timesheet',
   description:
     'Returns a user’s day × task grid (≤ 62 days): days {scheduled, logged, leave, missing, overtime, approved}, ' +
-    'tasks {path, minutes per day}, projects, leave, totals. The API hides locks (locked: null).',
+    'tasks {path, minutes per day}, projects, leave, totals, timer (your running one). The API hides locks ' +
+    '(locked: null).',
   toolset: 'time',
   access: 'read',
   view: TIMESHEET_VIEW_URI,
@@ -352,13 +354,18 @@ export const getTimesheet = defineTool({
     leave: Rows,
     totals: Obj,
     locked: z.null(),
+    timer: Obj.optional(),
   }),
   async handler({ user, period }, ctx) {
     const [who, { period: p, today }] = await Promise.all([
       resolveUser(ctx, user, { field: 'user' }),
       periodFor(ctx, period ?? 'this week', 'period', TIMESHEET_MAX_DAYS),
     ]);
-    return buildTimesheet(ctx.client, { user: who, period: echo(p), today, signal: ctx.signal });
+    const [sheet, running] = await Promise.all([
+      buildTimesheet(ctx.client, { user: who, period: echo(p), today, signal: ctx.signal }),
+      timerOnSheet(ctx, who.id, p, today),
+    ]);
+    return { ...sheet, ...running };
   },
 });
 

@@ -60,14 +60,12 @@ export const undoChange = defineTool({
   access: 'write',
   idempotent: false,
   inputSchema: z.object({ change: z.string().max(40).describe('a change id or "last"') }),
-  outputSchema: z.object({
+  // Loose: cells, notes and journal pass without being listed (the tools/list budget).
+  outputSchema: z.looseObject({
     status: z.literal('undone'),
     change: z.string(),
     summary: z.string(),
-    cells: z.array(z.unknown()).optional(),
-    notes: z.array(z.string()).optional(),
     undoId: z.string().optional(),
-    journal: z.string().optional(),
   }),
   async handler({ change }, ctx) {
     const journal = journalOf(ctx);

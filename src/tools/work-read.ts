@@ -83,8 +83,8 @@ export const searchTasks = defineTool({
   name: 'search_tasks',
   title: 'Search tasks',
   description:
-    'Find tasks by name words and filters. Returns items {id, path, status, deadline, estimatedTime (min)}; ' +
-    'if hasMore, call again with offset = nextOffset.',
+    'Find tasks by name words and filters. Returns items {id, path, status, deadline, estimatedTime (min)}, ' +
+    'paged: hasMore and nextOffset.',
   toolset: 'work',
   access: 'read',
   inputSchema: SearchTasksInput,
@@ -160,8 +160,7 @@ export const searchProjects = defineTool({
   name: 'search_projects',
   title: 'Search projects',
   description:
-    'Find projects or customers by name words. Returns items {id, path}; if hasMore, call again with ' +
-    'offset = nextOffset.',
+    'Find projects or customers by name words. Returns items {id, path}, paged: hasMore and nextOffset.',
   toolset: 'work',
   access: 'read',
   inputSchema: SearchProjectsInput,

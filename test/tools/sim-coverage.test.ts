@@ -65,6 +65,9 @@ const CASES: Record<string, Case[]> = {
     { args: { from: 'last week', to: `${week(3)}..${week(3, 6)}`, mode: 'replace', dryRun: true } },
   ],
   get_timesheet: [{ args: {} }, { args: { user: 'trainee', period: 'last week' } }],
+  // A timer started an hour ago (so that the stop logs a whole hour on the admin's own cell), then stopped.
+  start_timer: [{ args: { task: `${SPACESHIP} / Testing`, at: '1h ago', comment: 'SIM-01' } }],
+  stop_timer: [{ args: {} }],
   get_time_entries: [
     { args: { period: 'last week', users: ['trainee'], projects: ['Spaceship building'] } },
     {
