@@ -105,7 +105,8 @@ export async function buildView(name: string, outDir = join(ROOT, 'dist', 'views
 async function main(): Promise<void> {
   for (const name of VIEWS) {
     const view = await buildView(name);
-    process.stdout.write(
+    // stderr: `npm pack --json` and `npm publish` run the build and keep stdout for their own answer.
+    process.stderr.write(
       `${relative(ROOT, view.file)}: ${view.bytes} bytes (${(view.bytes / 1000).toFixed(1)} kB of ${MAX_VIEW_BYTES / 1000} kB)\n`,
     );
   }

@@ -1,5 +1,6 @@
 // Removes compiled files in dist/ whose source in src/ is gone (a renamed or split module), and the source maps
-// older builds wrote (tsconfig.build.json emits none), so a local build never ships or runs a stale file.
+// and declarations older builds wrote (tsconfig.build.json emits neither: the package is a program, and names no
+// `types`), so a local build never ships or runs a stale file.
 // Plain JavaScript: it runs right after tsc, with nothing else needed.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -16,7 +17,7 @@ function prune(dir) {
       continue;
     }
     const source = join('src', relative('dist', path)).replace(OUTPUTS, '.ts');
-    if (entry.name.endsWith('.map') || (OUTPUTS.test(entry.name) && !existsSync(source))) rmSync(path);
+    if (/\.map$|\.d\.ts$/.test(entry.name) || (OUTPUTS.test(entry.name) && !existsSync(source))) rmSync(path);
   }
 }
 
