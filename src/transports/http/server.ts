@@ -9,6 +9,7 @@
  * authentication, and an unauthenticated client nothing about sessions. `GET /healthz` is answered before all
  * of them (responses.ts answerHealth says why that is safe).
  */
+import type { RequestServer } from './admitted.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -51,7 +52,7 @@ export async function startHttpServer(
     buildOptions: options.buildOptions,
     closing: () => closing,
   };
-  const mode = o.stateless
+  const mode: RequestServer = o.stateless
     ? new StatelessServers(serving)
     : new SessionTable({
         ...serving,
@@ -119,7 +120,7 @@ export async function startHttpServer(
       }
     }
     for (const [k, v] of Object.entries(cors)) res.setHeader(k, v);
-    return mode.serve(req, res, body, cors, auth.principal);
+    return mode.serve({ req, res, body, cors, principal: auth.principal });
   }
 
   const http: Server = createServer((req, res) => {

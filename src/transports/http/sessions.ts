@@ -19,8 +19,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 
 import { buildServer } from '../../server.js';
-import type { ServerContext } from '../../tools/context.js';
-import type { Principal } from './guards.js';
+import { contextFor, type AdmittedRequest, type RequestServer } from './admitted.js';
 import { SESSIONS_BUSY_RETRY_AFTER_S, type ServingOptions } from './options.js';
 import { sendError, sendShuttingDown } from './responses.js';
 
@@ -44,7 +43,7 @@ interface Session {
   streams: number;
 }
 
-export class SessionTable {
+export class SessionTable implements RequestServer {
   /** Open sessions in least-recently-used order: every request moves its session to the end. */
   private readonly sessions = new Map<string, Session>();
   /** Initialize requests admitted but not yet turned into a session: they hold a place under the cap. */
@@ -74,13 +73,8 @@ export class SessionTable {
   }
 
   /** The last step of the pipeline: the request's session, or a new one for an initialize. */
-  async serve(
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: unknown,
-    cors: Record<string, string>,
-    principal: Principal,
-  ): Promise<void> {
+  async serve(request: AdmittedRequest): Promise<void> {
+    const { req, res, body, principal } = request;
     const sessionHeader = req.headers['mcp-session-id'];
     const sessionId = Array.isArray(sessionHeader) ? sessionHeader[0] : sessionHeader;
     if (sessionId !== undefined) {
@@ -94,7 +88,7 @@ export class SessionTable {
     const isInit =
       req.method === 'POST' &&
       (Array.isArray(body) ? body.some(isInitializeRequest) : isInitializeRequest(body));
-    if (isInit) return this.open(req, res, body, cors, principal);
+    if (isInit) return this.open(request);
     return sendError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
   }
 
@@ -104,13 +98,8 @@ export class SessionTable {
     await Promise.allSettled([...this.sessions.values()].map((s) => this.closeSession(s, 'server shutdown')));
   }
 
-  private async open(
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: unknown,
-    cors: Record<string, string>,
-    principal: Principal,
-  ): Promise<void> {
+  private async open(request: AdmittedRequest): Promise<void> {
+    const { res, cors } = request;
     const { logger, maxSessions } = this.o;
     let evicted: Promise<void> | undefined;
     if (this.sessions.size + this.opening >= maxSessions) {
@@ -130,28 +119,17 @@ export class SessionTable {
     this.opening += 1;
     try {
       await evicted;
-      await this.create(req, res, body, cors, principal);
+      await this.create(request);
     } finally {
       this.opening -= 1;
     }
   }
 
-  private async create(
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: unknown,
-    cors: Record<string, string>,
-    principal: Principal,
-  ): Promise<void> {
+  private async create(request: AdmittedRequest): Promise<void> {
+    const { req, res, body, principal } = request;
     const { logger } = this.o;
-    let ctx: ServerContext;
-    try {
-      ctx = await this.o.ctxFactory(principal);
-    } catch (err) {
-      logger.error(`MCP HTTP: cannot create a session: ${err instanceof Error ? err.message : String(err)}`);
-      sendError(res, 500, -32603, 'Internal error: cannot create a session', cors);
-      return;
-    }
+    const ctx = await contextFor(this.o, request, 'create a session');
+    if (!ctx) return;
     if (this.o.closing()) return sendShuttingDown(res);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),

@@ -4,19 +4,16 @@
  * instance can answer any request. GET (standalone SSE stream) and DELETE answer 405. The Host, Origin,
  * authentication and body checks are the same code as in session mode.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 
 import { buildServer } from '../../server.js';
 import { ConfirmTokens } from '../../tools/confirm-tokens.js';
-import type { ServerContext } from '../../tools/context.js';
-import type { Principal } from './guards.js';
+import { contextFor, type AdmittedRequest, type RequestServer } from './admitted.js';
 import type { ServingOptions } from './options.js';
 import { sendError, sendShuttingDown } from './responses.js';
 
-export class StatelessServers {
+export class StatelessServers implements RequestServer {
   /** The servers answering a request now (closed on shutdown). */
   private readonly servers = new Set<McpServer>();
   /**
@@ -39,29 +36,16 @@ export class StatelessServers {
   }
 
   /** A fresh server and transport answer this one request and are closed after it. */
-  async serve(
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: unknown,
-    cors: Record<string, string>,
-    principal: Principal,
-  ): Promise<void> {
+  async serve(request: AdmittedRequest): Promise<void> {
+    const { req, res, body, cors, principal } = request;
     if (req.method !== 'POST') {
       return sendError(res, 405, -32000, 'Method not allowed: this server is stateless (POST only)', {
         ...cors,
         Allow: 'POST, OPTIONS',
       });
     }
-    let ctx: ServerContext;
-    try {
-      ctx = await this.o.ctxFactory(principal);
-    } catch (err) {
-      this.o.logger.error(
-        `MCP HTTP: cannot serve a request: ${err instanceof Error ? err.message : String(err)}`,
-      );
-      sendError(res, 500, -32603, 'Internal error: cannot serve the request', cors);
-      return;
-    }
+    const ctx = await contextFor(this.o, request, 'serve the request');
+    if (!ctx) return;
     if (this.o.closing()) return sendShuttingDown(res);
     let tokens = this.tokens.get(principal.id);
     if (!tokens) {
