@@ -40,6 +40,8 @@ export const NETWORK_MARGIN_MS = 250;
  * bucket (`currentReservoir`) about twice per token instead: the refill it finds goes to the longest waiter.
  */
 const HEARTBEAT_MS = 5_000;
+/** After a lease fails: the wait before the next try. */
+const RETRY_MS = 100;
 /** Unused shared state expires from Redis after this long. */
 const KEY_TIMEOUT_MS = 15 * 60_000;
 
@@ -263,17 +265,22 @@ export class ClusterBudget implements SharedBudget {
           this.leasing = false;
           this.stopPolling();
           this.log.debug(`shared budget: lease refused: ${String(err)}`);
+          // Never at once: a Redis that refuses every command while the link still reads `up` (its close not yet
+          // seen) would make lease after lease fail within one turn, a loop of promises that starves the very
+          // event loop that would report the link down (it hung a test run).
           if (this.broken) {
             this.replacing = this.link.retire(limiter).then(() => {
               this.limiter = undefined;
               this.broken = false;
-              this.replacing = undefined;
-              this.pump();
+              setTimeout(() => {
+                this.replacing = undefined;
+                this.pump();
+              }, RETRY_MS).unref();
             });
             return;
           }
-          // Redis failed under the job: the status change moves the waiters; a retry waits a moment.
-          setTimeout(() => this.pump(), 100).unref();
+          // Redis failed under the job: the status change moves the waiters.
+          setTimeout(() => this.pump(), RETRY_MS).unref();
         },
       );
   }

@@ -130,7 +130,10 @@ describe('one call, one scope (REL-TO-04, REL-CX-05)', () => {
       hint: 'actiTIME is slow; try again in a moment, or narrow the request',
     });
     await untilIdle(c.actitime, c.sim);
-    expect(c.sim.requests).toHaveLength(sent);
+    // A read handed to the network just before the deadline can be parsed by the simulator after the answer (CI
+    // showed one); the deadline cut it off. Anything still queued would go out after the deadline and be answered.
+    const late = c.sim.requests.slice(sent);
+    expect(late.filter((r) => r.abortedAt === undefined || r.status !== undefined)).toEqual([]);
   });
 
   it('REL-TO-04 a write in flight at the deadline is reported maybe_applied with its cell, before the deadline passes by much', async () => {
