@@ -5,12 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  buildTeamGrid,
-  MAX_GRID_DAYS,
-  readReport,
-  readReportResult,
-} from '../../src/views/missing-time/model.js';
+import { buildTeamGrid, readReport, readReportResult } from '../../src/views/missing-time/model.js';
 import { connectClient, type Connected } from '../helpers/mcp.js';
 
 const gap = (date: string, missing: number) => ({
