@@ -1,10 +1,14 @@
 /**
  * `tsx scripts/build-views.ts` (part of `npm run build`): the MCP Apps views, each one self-contained HTML file
  * the server serves as a `ui://` resource. esbuild bundles the view's main.ts for the browser (ES2020, minified,
- * one IIFE), and the script and the minified style.css are inlined into the view's index.html, because a view
+ * one IIFE), and the script and the minified style.css (its `@import`s bundled) are inlined into the view's index.html, because a view
  * may load nothing from anywhere (its resource's CSP allows no domains).
  *
  *   src/views/timesheet/{index.html,style.css,main.ts} → dist/views/timesheet.html
+ *   src/views/missing-time/{index.html,style.css,main.ts} → dist/views/missing-time.html
+ *
+ * A view may import another view's modules (the missing-time view uses the timesheet view's bridge and look),
+ * and its style.css may `@import` another view's style.css: both are bundled in, nothing is loaded at run time.
  *
  * Fails (exit 1) when a view is over MAX_VIEW_BYTES: hosts send the whole file into the conversation's frame.
  */
@@ -12,7 +16,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { build, transform } from 'esbuild';
+import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -20,7 +24,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const MAX_VIEW_BYTES = 150_000;
 
 /** The views: each `src/views/<name>/` becomes `dist/views/<name>.html`. */
-export const VIEWS = ['timesheet'] as const;
+export const VIEWS = ['timesheet', 'missing-time'] as const;
 
 const STYLE_MARKER = '<!--STYLE-->';
 const SCRIPT_MARKER = '<!--SCRIPT-->';
@@ -68,14 +72,19 @@ async function bundleScript(entry: string, version: string): Promise<string> {
   return js.trimEnd();
 }
 
-async function minifyStyle(file: string): Promise<string> {
-  const result = await transform(readFileSync(file, 'utf8'), {
-    loader: 'css',
+/** style.css minified, with its `@import`s of other views' styles inlined (the view may load nothing). */
+async function bundleStyle(file: string): Promise<string> {
+  const result = await build({
+    entryPoints: [file],
+    bundle: true,
     minify: true,
+    write: false,
     legalComments: 'none',
-    sourcefile: file,
+    logLevel: 'silent',
   });
-  return result.code.trimEnd();
+  const css = result.outputFiles[0]?.text;
+  if (css === undefined) throw new Error(`esbuild wrote nothing for ${file}`);
+  return css.trimEnd();
 }
 
 export async function buildView(name: string, outDir = join(ROOT, 'dist', 'views')): Promise<BuiltView> {
@@ -83,7 +92,7 @@ export async function buildView(name: string, outDir = join(ROOT, 'dist', 'views
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   const [js, css] = await Promise.all([
     bundleScript(join(dir, 'main.ts'), pkg.version),
-    minifyStyle(join(dir, 'style.css')),
+    bundleStyle(join(dir, 'style.css')),
   ]);
   const template = readFileSync(join(dir, 'index.html'), 'utf8');
   const html = fill(

@@ -3,7 +3,7 @@
  * entries, and find who has not logged their scheduled time. Periods and dates are resolved in the caller's
  * time zone and the company's week; every result echoes the resolved dates.
  */
-import { TIMESHEET_VIEW_URI } from '../resources/views.js';
+import { MISSING_TIME_VIEW_URI, TIMESHEET_VIEW_URI } from '../resources/views.js';
 import { z } from 'zod';
 
 import { listAllUsersCached } from '../actitime/resources/users.js';
@@ -538,6 +538,7 @@ export const findMissingTimeTool = defineTool({
     'users (most missing first) with their gap days, people (everyone’s totals) and totals.',
   toolset: 'time',
   access: 'read',
+  view: MISSING_TIME_VIEW_URI,
   inputSchema: z.object({
     users: Refs.optional().describe(ARG.users),
     department: Ref.optional().describe(ARG.department),

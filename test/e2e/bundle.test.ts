@@ -169,6 +169,7 @@ describe('the built bundle (npm run bundle)', () => {
       'CHANGELOG.md',
       'dist/cli.js',
       'dist/views/timesheet.html',
+      'dist/views/missing-time.html',
     ]) {
       expect(files).toContain(f);
     }

@@ -1,15 +1,13 @@
 /**
  * The MCP Apps timesheet view in a real browser: headless Chromium (Debian's package, which `.ci/run` installs)
- * driven by playwright-core loads a minimal host page (ext-apps' AppBridge, test/views/host/host.ts) that renders
- * the view the real server serves, and forwards the view's tool calls to the SDK client talking to that server
+ * driven by playwright-core loads a minimal host page (ext-apps' AppBridge, test/views/host/host.ts, opened by
+ * test/helpers/view-host.ts) that renders the view the real server serves, and forwards the view's tool calls to the SDK client talking to that server
  * against the simulator. Assertions are on the view's DOM and on what the simulator received.
  */
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { build } from 'esbuild';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { EXTENSION_ID, RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
@@ -18,28 +16,21 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { INJECTION_TASK_ID } from '../../src/simulator/seed.js';
 import { TIMESHEET_VIEW_URI } from '../../src/resources/views.js';
 import { connectClient, REPO_ROOT, type Connected } from '../helpers/mcp.js';
+import {
+  HAS_CHROMIUM,
+  horizontalOverflow,
+  openHost,
+  showView,
+  switchTheme,
+  waitIdle,
+  type PageGlobals,
+} from '../helpers/view-host.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Where the README's screenshot is written when ACTITIME_MCP_SCREENSHOT=docs (else a temporary file). */
 const SCREENSHOT =
   process.env.ACTITIME_MCP_SCREENSHOT === 'docs'
     ? join(REPO_ROOT, 'docs', 'timesheet-view.png')
     : join(tmpdir(), 'actitime-mcp-timesheet-view.png');
-
-/**
- * What the callbacks run in the page see. This file is type-checked for Node, without the DOM's types, and a
- * callback is sent to the browser as its source, so each one reads the page through this cast.
- */
-interface PageGlobals {
-  document: {
-    documentElement: { getAttribute(name: string): string | null; scrollWidth: number };
-    querySelector(selector: string): { textContent: string | null } | null;
-    querySelectorAll(selector: string): { length: number };
-  };
-  innerWidth: number;
-  showView(html: string, args: unknown, result: unknown, theme: string): Promise<void>;
-  setTheme(theme: string): Promise<void>;
-}
 
 interface TimesheetResult {
   user: { id: number; name: string };
@@ -48,20 +39,7 @@ interface TimesheetResult {
   tasks: Array<{ id: number; path: string; minutes: number[] }>;
 }
 
-async function hostScript(): Promise<string> {
-  const out = await build({
-    entryPoints: [join(REPO_ROOT, 'test/views/host/host.ts')],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-  });
-  return out.outputFiles[0]!.text;
-}
-
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('timesheet view in headless Chromium', () => {
+describe.skipIf(!HAS_CHROMIUM)('timesheet view in headless Chromium', () => {
   let c: Connected;
   let browser: Browser;
   let page: Page;
@@ -73,17 +51,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('timesheet view in hea
     c = await connectClient({
       capabilities: { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // Root in a container cannot use Chromium's user-namespace sandbox; the page is ours.
-      args: ['--no-sandbox', '--disable-gpu'],
-    });
-    page = await browser.newPage({ viewport: { width: 960, height: 1200 }, deviceScaleFactor: 1 });
-    await page.exposeFunction('callTool', async (name: string, args: Record<string, unknown>) =>
-      c.client.callTool({ name, arguments: args }),
-    );
-    await page.setContent('<!doctype html><html><body style="margin:0;background:#1e1e1e"></body></html>');
-    await page.addScriptTag({ content: await hostScript() });
+    ({ browser, page } = await openHost(c));
   }, 60_000);
 
   afterAll(async () => {
@@ -126,17 +94,9 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('timesheet view in hea
     const result = (await c.client.callTool({ name: 'get_timesheet', arguments: args })) as CallToolResult;
     shown = result.structuredContent as unknown as TimesheetResult;
 
-    await page.evaluate(
-      async ([h, a, r]) => (globalThis as unknown as PageGlobals).showView(h, a, r, 'dark'),
-      [html, args, result] as const,
-    );
-    const frame = page.frame({ url: 'about:srcdoc' }) ?? page.frames()[1]!;
-    view = frame;
+    view = await showView(page, html, args, result, 'dark');
     await view.waitForSelector('table#grid');
-    await view.waitForFunction(
-      () =>
-        (globalThis as unknown as PageGlobals).document.documentElement.getAttribute('data-busy') !== 'true',
-    );
+    await waitIdle(view);
 
     expect(await view.textContent('#user')).toBe(shown.user.name);
     expect(await view.getAttribute('html', 'data-theme')).toBe('dark');
@@ -200,10 +160,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('timesheet view in hea
           ?.textContent?.includes(from),
       shown.period.from,
     );
-    await view.waitForFunction(
-      () =>
-        (globalThis as unknown as PageGlobals).document.documentElement.getAttribute('data-busy') !== 'true',
-    );
+    await waitIdle(view);
     const previous = (await view.textContent('#period')) ?? '';
     expect(previous).not.toContain(shown.period.from);
     await view.click('button#next');
@@ -214,20 +171,12 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('timesheet view in hea
           ?.textContent?.includes(from) === true,
       shown.period.from,
     );
-    await page.evaluate(() => (globalThis as unknown as PageGlobals).setTheme('light'));
-    await view.waitForFunction(
-      () =>
-        (globalThis as unknown as PageGlobals).document.documentElement.getAttribute('data-theme') ===
-        'light',
-    );
+    await switchTheme(page, view, 'light');
   }, 60_000);
 
   it('at 360 px the grid stays readable: the page does not overflow, the grid scrolls inside', async () => {
     await page.setViewportSize({ width: 360, height: 640 });
-    const overflow = await view.evaluate(() => {
-      const w = globalThis as unknown as PageGlobals;
-      return w.document.documentElement.scrollWidth - w.innerWidth;
-    });
+    const overflow = await horizontalOverflow(view);
     expect(overflow).toBeLessThanOrEqual(1);
   });
 });

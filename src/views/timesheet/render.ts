@@ -25,7 +25,7 @@ export interface ViewElements {
   status: HTMLElement;
 }
 
-function byId<T extends HTMLElement>(doc: Document, id: string, type: { new (): T }): T {
+export function byId<T extends HTMLElement>(doc: Document, id: string, type: { new (): T }): T {
   const found = doc.getElementById(id);
   if (!(found instanceof type)) throw new Error(`index.html has no #${id}`);
   return found;
@@ -49,10 +49,10 @@ export function findElements(doc: Document = document): ViewElements {
   };
 }
 
-type Child = Node | string;
+export type Child = Node | string;
 
 /** An element with classes, attributes and children; strings become text nodes. */
-function h<K extends keyof HTMLElementTagNameMap>(
+export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   props: { class?: string; attrs?: Record<string, string> } = {},
   ...children: Child[]
