@@ -1,8 +1,8 @@
 /**
  * `tsx scripts/build-views.ts` (part of `npm run build`): the MCP Apps views, each one self-contained HTML file
  * the server serves as a `ui://` resource. esbuild bundles the view's main.ts for the browser (ES2020, minified,
- * one IIFE), and the script and the minified style.css (its `@import`s bundled) are inlined into the view's index.html, because a view
- * may load nothing from anywhere (its resource's CSP allows no domains).
+ * one IIFE), and the script and the minified style.css (its `@import`s bundled) are inlined into the view's
+ * index.html, because a view may load nothing from anywhere (its resource's CSP allows no domains).
  *
  *   src/views/timesheet/{index.html,style.css,main.ts} → dist/views/timesheet.html
  *   src/views/missing-time/{index.html,style.css,main.ts} → dist/views/missing-time.html

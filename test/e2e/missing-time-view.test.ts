@@ -203,6 +203,8 @@ describe.skipIf(!HAS_CHROMIUM)('missing-time view in headless Chromium', () => {
     expect(await horizontalOverflow(view)).toBeLessThanOrEqual(1);
     const name = await view.locator(`tr[data-user-id="${RENAMED_ID}"] th.task`).boundingBox();
     expect(name!.width).toBeGreaterThan(80);
-    await page.locator('#view').screenshot({ path: SCREENSHOT.replace(/\.png$/, '-360.png') });
+    await page
+      .locator('#view')
+      .screenshot({ path: join(tmpdir(), 'actitime-mcp-missing-time-view-360.png') });
   });
 });
