@@ -28,6 +28,7 @@ import {
   showView,
   switchTheme,
   waitIdle,
+  readListedView,
 } from '../helpers/view-host.js';
 
 /** Where the README's screenshot is written when ACTITIME_MCP_SCREENSHOT=docs (else a temporary file). */
@@ -84,16 +85,7 @@ describe.skipIf(!HAS_CHROMIUM)('missing-time view in headless Chromium', () => {
   });
 
   it('tools/list names the view, and the view is one self-contained file with no data and no domains', async () => {
-    const { tools } = await c.client.listTools();
-    const tool = tools.find((t) => t.name === 'find_missing_time')!;
-    expect(tool._meta).toMatchObject({ ui: { resourceUri: MISSING_TIME_VIEW_URI } });
-    const read = await c.client.readResource({ uri: MISSING_TIME_VIEW_URI });
-    const content = read.contents[0] as { mimeType: string; text: string; _meta?: Record<string, unknown> };
-    expect(content.mimeType).toBe(RESOURCE_MIME_TYPE);
-    expect(content._meta).toMatchObject({ ui: { csp: { connectDomains: [], resourceDomains: [] } } });
-    html = content.text;
-    expect(Buffer.byteLength(html)).toBeLessThanOrEqual(150 * 1024);
-    expect(html).not.toMatch(/<script[^>]+src=|<link\b|url\(\s*['"]?(https?:)?\/\/|@import\s+(url|['"])/i);
+    html = await readListedView(c, 'find_missing_time', MISSING_TIME_VIEW_URI);
     // No data in the page: it arrives in tool results only.
     expect(html).not.toMatch(/Alex|Terry Lead|Delivery/);
   });

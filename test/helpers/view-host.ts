@@ -7,8 +7,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 import { REPO_ROOT, type Connected } from './mcp.js';
 
@@ -101,4 +103,22 @@ export async function horizontalOverflow(view: Frame): Promise<number> {
     const w = globalThis as unknown as PageGlobals;
     return w.document.documentElement.scrollWidth - w.innerWidth;
   });
+}
+
+/**
+ * Asserts that tools/list names the view on `tool` and that the view is one self-contained file within the size
+ * limit, loading nothing (a CSP of no domains); returns its HTML.
+ */
+export async function readListedView(c: Connected, tool: string, uri: string): Promise<string> {
+  const { tools } = await c.client.listTools();
+  expect(tools.find((t) => t.name === tool)?._meta).toMatchObject({ ui: { resourceUri: uri } });
+  const read = await c.client.readResource({ uri });
+  const content = read.contents[0] as { mimeType: string; text: string; _meta?: Record<string, unknown> };
+  expect(content.mimeType).toBe(RESOURCE_MIME_TYPE);
+  expect(content._meta).toMatchObject({ ui: { csp: { connectDomains: [], resourceDomains: [] } } });
+  expect(Buffer.byteLength(content.text)).toBeLessThanOrEqual(150 * 1024);
+  expect(content.text).not.toMatch(
+    /<script[^>]+src=|<link\b|url\(\s*['"]?(https?:)?\/\/|@import\s+(url|['"])/i,
+  );
+  return content.text;
 }

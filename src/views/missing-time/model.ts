@@ -8,6 +8,7 @@
 import { addDays, dayHeading, isDate, rangeLength, type DateRange } from '../timesheet/dates.js';
 import { formatHm } from '../timesheet/model.js';
 import { errorTextOf, structuredOf, type ToolResultLike } from '../timesheet/tool-calls.js';
+import { all, isId, isMinutes, isObj } from '../shared/read.js';
 
 export interface GapDay {
   date: string;
@@ -45,23 +46,6 @@ export interface MissingTimeReport {
 export const MAX_GRID_DAYS = 62;
 
 // ---- reading the structured result ------------------------------------------------------------------------
-
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isMinutes = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
-
-function all<T>(list: unknown, read: (v: unknown) => T | undefined): T[] | undefined {
-  if (!Array.isArray(list)) return undefined;
-  const out: T[] = [];
-  for (const item of list) {
-    const value = read(item);
-    if (value === undefined) return undefined;
-    out.push(value);
-  }
-  return out;
-}
 
 function readGapDay(v: unknown): GapDay | undefined {
   if (!isObj(v) || typeof v.date !== 'string' || !isDate(v.date)) return undefined;

@@ -7,6 +7,7 @@
  * whole rather than drawn half right.
  */
 import { dayHeading, isDate, rangeLength, type DateRange } from './dates.js';
+import { all, isId, isMinutes, isObj } from '../shared/read.js';
 
 export interface SheetDay {
   date: string;
@@ -49,12 +50,6 @@ export const MAX_CELL_MINUTES = 1440;
 
 // ---- reading the structured result ------------------------------------------------------------------------
 
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isMinutes = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
-
 function readDay(v: unknown): SheetDay | undefined {
   if (!isObj(v) || typeof v.date !== 'string' || !isDate(v.date)) return undefined;
   const { scheduled, logged, leave, missing, overtime, approved } = v;
@@ -79,17 +74,6 @@ function readRow(v: unknown, label: 'path' | 'name', days: number) {
   const minutes = readMinutes(v.minutes, days);
   if (!minutes) return undefined;
   return { id: v.id, text: v[label], minutes, total: minutes.reduce((s, m) => s + m, 0) };
-}
-
-function all<T>(list: unknown, read: (v: unknown) => T | undefined): T[] | undefined {
-  if (!Array.isArray(list)) return undefined;
-  const out: T[] = [];
-  for (const item of list) {
-    const value = read(item);
-    if (value === undefined) return undefined;
-    out.push(value);
-  }
-  return out;
 }
 
 /** get_timesheet's structured content as a Timesheet, or undefined when it is not one. */
