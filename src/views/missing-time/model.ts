@@ -8,7 +8,7 @@
 import { addDays, dayHeading, isDate, rangeLength, type DateRange } from '../timesheet/dates.js';
 import { formatHm } from '../timesheet/model.js';
 import { errorTextOf, structuredOf, type ToolResultLike } from '../timesheet/tool-calls.js';
-import { all, isId, isMinutes, isObj } from '../shared/read.js';
+import { all, isId, isMinutes, isObj } from '../common/read.js';
 
 export interface GapDay {
   date: string;

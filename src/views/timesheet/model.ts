@@ -7,7 +7,7 @@
  * whole rather than drawn half right.
  */
 import { dayHeading, isDate, rangeLength, type DateRange } from './dates.js';
-import { all, isId, isMinutes, isObj } from '../shared/read.js';
+import { all, isId, isMinutes, isObj } from '../common/read.js';
 
 export interface SheetDay {
   date: string;
