@@ -2,7 +2,7 @@
  * `tsx scripts/build-views.ts` (part of `npm run build`): the MCP Apps views, each one self-contained HTML file
  * the server serves as a `ui://` resource. esbuild bundles the view's main.ts for the browser (ES2020, minified,
  * one IIFE), and the script and the minified style.css (its `@import`s bundled) are inlined into the view's
- * index.html, because a view may load nothing from anywhere (its resource's CSP allows no domains).
+ * index.html (after the head every view shares, with its CSP), because a view may load nothing from anywhere (its resource's CSP allows no domains).
  *
  *   src/views/timesheet/{index.html,style.css,main.ts} → dist/views/timesheet.html
  *   src/views/missing-time/{index.html,style.css,main.ts} → dist/views/missing-time.html
@@ -26,8 +26,21 @@ export const MAX_VIEW_BYTES = 150_000;
 /** The views: each `src/views/<name>/` becomes `dist/views/<name>.html`. */
 export const VIEWS = ['timesheet', 'missing-time'] as const;
 
+const HEAD_MARKER = '<!--HEAD-->';
 const STYLE_MARKER = '<!--STYLE-->';
 const SCRIPT_MARKER = '<!--SCRIPT-->';
+
+/**
+ * What every view's head starts with. The CSP allows nothing to be loaded from anywhere (no fonts, images or
+ * requests), whatever the host's own policy: the inlined style and script are all a view has.
+ */
+const VIEW_HEAD = [
+  '<meta charset="utf-8" />',
+  '<meta name="viewport" content="width=device-width, initial-scale=1" />',
+  '<meta http-equiv="Content-Security-Policy" content="' +
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'" +
+    '" />',
+].join('\n    ');
 
 export interface BuiltView {
   name: string;
@@ -96,7 +109,7 @@ export async function buildView(name: string, outDir = join(ROOT, 'dist', 'views
   ]);
   const template = readFileSync(join(dir, 'index.html'), 'utf8');
   const html = fill(
-    fill(template, STYLE_MARKER, `<style>${inlineSafe(css, 'style')}</style>`),
+    fill(fill(template, HEAD_MARKER, VIEW_HEAD), STYLE_MARKER, `<style>${inlineSafe(css, 'style')}</style>`),
     SCRIPT_MARKER,
     `<script>${inlineSafe(js, 'script')}</script>`,
   );

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { EXTENSION_ID, RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 import { MISSING_TIME_VIEW_URI } from '../../src/resources/views.js';
@@ -19,23 +18,20 @@ import { INJECTION_TASK_NAME } from '../../src/simulator/seed.js';
 import { TEAM_FIRST_USER_ID } from '../../src/simulator/seed-team.js';
 import { addDays, rangeLength } from '../../src/views/timesheet/dates.js';
 import { formatHm } from '../../src/views/timesheet/model.js';
-import { connectClient, REPO_ROOT, type Connected } from '../helpers/mcp.js';
+import type { Connected } from '../helpers/mcp.js';
 import { startTestSimulator, type SimulatorHandle } from '../helpers/simulator.js';
 import {
   HAS_CHROMIUM,
   horizontalOverflow,
-  openHost,
+  openViewHost,
   showView,
   switchTheme,
   waitIdle,
   readListedView,
+  screenshotPath,
 } from '../helpers/view-host.js';
 
-/** Where the README's screenshot is written when ACTITIME_MCP_SCREENSHOT=docs (else a temporary file). */
-const SCREENSHOT =
-  process.env.ACTITIME_MCP_SCREENSHOT === 'docs'
-    ? join(REPO_ROOT, 'docs', 'missing-time-view.png')
-    : join(tmpdir(), 'actitime-mcp-missing-time-view.png');
+const SCREENSHOT = screenshotPath('missing-time-view');
 
 /** Markup in a name must stay text too. */
 const INJECTED_NAME = `${INJECTION_TASK_NAME} <img src=x onerror="document.title='pwned'">`;
@@ -71,11 +67,7 @@ describe.skipIf(!HAS_CHROMIUM)('missing-time view in headless Chromium', () => {
 
   beforeAll(async () => {
     sim = await startTestSimulator({ seed: 'team:12' });
-    c = await connectClient({
-      simulator: sim,
-      capabilities: { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } },
-    });
-    ({ browser, page } = await openHost(c));
+    ({ c, browser, page } = await openViewHost(sim));
   }, 60_000);
 
   afterAll(async () => {

@@ -4,34 +4,28 @@
  * test/helpers/view-host.ts) that renders the view the real server serves, and forwards the view's tool calls to the SDK client talking to that server
  * against the simulator. Assertions are on the view's DOM and on what the simulator received.
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { EXTENSION_ID, RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 import { INJECTION_TASK_ID } from '../../src/simulator/seed.js';
 import { TIMESHEET_VIEW_URI } from '../../src/resources/views.js';
-import { connectClient, REPO_ROOT, type Connected } from '../helpers/mcp.js';
+import type { Connected } from '../helpers/mcp.js';
 import {
   HAS_CHROMIUM,
   horizontalOverflow,
-  openHost,
+  openViewHost,
   showView,
   switchTheme,
   waitIdle,
   type PageGlobals,
   readListedView,
+  screenshotPath,
 } from '../helpers/view-host.js';
 
-/** Where the README's screenshot is written when ACTITIME_MCP_SCREENSHOT=docs (else a temporary file). */
-const SCREENSHOT =
-  process.env.ACTITIME_MCP_SCREENSHOT === 'docs'
-    ? join(REPO_ROOT, 'docs', 'timesheet-view.png')
-    : join(tmpdir(), 'actitime-mcp-timesheet-view.png');
+const SCREENSHOT = screenshotPath('timesheet-view');
 
 interface TimesheetResult {
   user: { id: number; name: string };
@@ -49,10 +43,7 @@ describe.skipIf(!HAS_CHROMIUM)('timesheet view in headless Chromium', () => {
   let shown: TimesheetResult;
 
   beforeAll(async () => {
-    c = await connectClient({
-      capabilities: { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } },
-    });
-    ({ browser, page } = await openHost(c));
+    ({ c, browser, page } = await openViewHost());
   }, 60_000);
 
   afterAll(async () => {

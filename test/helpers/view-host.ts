@@ -5,14 +5,16 @@
  * way: `showView(html, args, result, theme)` with the HTML the server served.
  */
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
+import { EXTENSION_ID, RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
-import { REPO_ROOT, type Connected } from './mcp.js';
+import { connectClient, REPO_ROOT, type Connected } from './mcp.js';
+import type { SimulatorHandle } from './simulator.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -61,6 +63,17 @@ export async function openHost(c: Connected): Promise<{ browser: Browser; page: 
   await page.setContent('<!doctype html><html><body style="margin:0;background:#1e1e1e"></body></html>');
   await page.addScriptTag({ content: await hostScript() });
   return { browser, page };
+}
+
+/** An SDK client that declares MCP Apps (to `simulator`, else a fresh one), and the host page around it. */
+export async function openViewHost(
+  simulator?: SimulatorHandle,
+): Promise<{ c: Connected; browser: Browser; page: Page }> {
+  const c = await connectClient({
+    ...(simulator ? { simulator } : {}),
+    capabilities: { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } },
+  });
+  return { c, ...(await openHost(c)) };
 }
 
 /** Shows a view with its tool's arguments and result in `theme`; resolves with the view's frame. */
@@ -117,8 +130,16 @@ export async function readListedView(c: Connected, tool: string, uri: string): P
   expect(content.mimeType).toBe(RESOURCE_MIME_TYPE);
   expect(content._meta).toMatchObject({ ui: { csp: { connectDomains: [], resourceDomains: [] } } });
   expect(Buffer.byteLength(content.text)).toBeLessThanOrEqual(150 * 1024);
+  expect(content.text).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none';`);
   expect(content.text).not.toMatch(
     /<script[^>]+src=|<link\b|url\(\s*['"]?(https?:)?\/\/|@import\s+(url|['"])/i,
   );
   return content.text;
+}
+
+/** Where a view's screenshot goes: the README's copy in docs/ when ACTITIME_MCP_SCREENSHOT=docs, else a temporary file. */
+export function screenshotPath(name: string): string {
+  return process.env.ACTITIME_MCP_SCREENSHOT === 'docs'
+    ? join(REPO_ROOT, 'docs', `${name}.png`)
+    : join(tmpdir(), `actitime-mcp-${name}.png`);
 }

@@ -19,3 +19,14 @@ export function all<T>(list: unknown, read: (v: unknown) => T | undefined): T[] 
   }
   return out;
 }
+
+/** The named fields of `v`, each a number of minutes, or undefined when any one is not. */
+export function minutesOf<K extends string>(v: Obj, fields: readonly K[]): Record<K, number> | undefined {
+  const out = {} as Record<K, number>;
+  for (const field of fields) {
+    const value = v[field];
+    if (!isMinutes(value)) return undefined;
+    out[field] = value;
+  }
+  return out;
+}

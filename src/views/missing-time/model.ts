@@ -8,7 +8,7 @@
 import { addDays, dayHeading, isDate, rangeLength, type DateRange } from '../timesheet/dates.js';
 import { formatHm } from '../timesheet/model.js';
 import { errorTextOf, structuredOf, type ToolResultLike } from '../timesheet/tool-calls.js';
-import { all, isId, isMinutes, isObj } from '../common/read.js';
+import { all, isId, isMinutes, isObj, minutesOf } from '../common/read.js';
 
 export interface GapDay {
   date: string;
@@ -47,17 +47,13 @@ export const MAX_GRID_DAYS = 62;
 
 // ---- reading the structured result ------------------------------------------------------------------------
 
+/** What a gap day and a person's totals count, in minutes. */
+const DAY_MINUTES = ['scheduled', 'logged', 'leave', 'missing'] as const;
+
 function readGapDay(v: unknown): GapDay | undefined {
   if (!isObj(v) || typeof v.date !== 'string' || !isDate(v.date)) return undefined;
-  const { scheduled, logged, leave, missing } = v;
-  if (![scheduled, logged, leave, missing].every(isMinutes)) return undefined;
-  return {
-    date: v.date,
-    scheduled: scheduled as number,
-    logged: logged as number,
-    leave: leave as number,
-    missing: missing as number,
-  };
+  const minutes = minutesOf(v, DAY_MINUTES);
+  return minutes && { date: v.date, ...minutes };
 }
 
 interface GapRow {
@@ -78,16 +74,8 @@ type PersonTotals = Omit<Person, 'gaps' | 'gapCount'>;
 
 function readPerson(v: unknown): PersonTotals | undefined {
   if (!isObj(v) || !isId(v.id) || typeof v.name !== 'string') return undefined;
-  const { scheduled, logged, leave, missing } = v;
-  if (![scheduled, logged, leave, missing].every(isMinutes)) return undefined;
-  return {
-    id: v.id,
-    name: v.name,
-    scheduled: scheduled as number,
-    logged: logged as number,
-    leave: leave as number,
-    missing: missing as number,
-  };
+  const minutes = minutesOf(v, DAY_MINUTES);
+  return minutes && { id: v.id, name: v.name, ...minutes };
 }
 
 /** find_missing_time's structured content as a report, or undefined when it is not one. */

@@ -7,7 +7,7 @@
  * whole rather than drawn half right.
  */
 import { dayHeading, isDate, rangeLength, type DateRange } from './dates.js';
-import { all, isId, isMinutes, isObj } from '../common/read.js';
+import { all, isId, isMinutes, isObj, minutesOf } from '../common/read.js';
 
 export interface SheetDay {
   date: string;
@@ -52,17 +52,9 @@ export const MAX_CELL_MINUTES = 1440;
 
 function readDay(v: unknown): SheetDay | undefined {
   if (!isObj(v) || typeof v.date !== 'string' || !isDate(v.date)) return undefined;
-  const { scheduled, logged, leave, missing, overtime, approved } = v;
-  if (![scheduled, logged, leave, missing, overtime].every(isMinutes)) return undefined;
-  return {
-    date: v.date,
-    scheduled: scheduled as number,
-    logged: logged as number,
-    leave: leave as number,
-    missing: missing as number,
-    overtime: overtime as number,
-    approved: typeof approved === 'boolean' ? approved : null,
-  };
+  const minutes = minutesOf(v, ['scheduled', 'logged', 'leave', 'missing', 'overtime']);
+  if (!minutes) return undefined;
+  return { date: v.date, ...minutes, approved: typeof v.approved === 'boolean' ? v.approved : null };
 }
 
 function readMinutes(v: unknown, days: number): number[] | undefined {
